@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# install-deps.sh - install the Debian packages smsmatch builds and tests
+# with, when they are missing.  `--check` only says what is missing and
+# exits 1 if anything is.  Needs root (or sudo) to install.
+set -eu
+
+# Build: libraries behind the Makefile's pkg-config names.
+BUILD_PKGS="gcc make pkg-config libserialport-dev libgammu-dev libconfig-dev
+libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libjansson-dev
+libxlsxwriter-dev"
+# Tests: the gammu client (a modem client nobody here wrote), clang and its
+# runtime for the fuzzers, socat for serial bridges, python3 for test tools.
+TEST_PKGS="gammu clang libclang-rt-14-dev socat python3"
+
+missing=""
+for p in $BUILD_PKGS $TEST_PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+	echo "missing Debian packages:$missing"
+	exit 1
+fi
+
+echo "installing missing Debian packages:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO=sudo
+	else
+		echo "install-deps.sh: not root and no sudo; install:$missing" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
