@@ -243,6 +243,11 @@ static const uint16_t gsm7_extension[] = {
 	0x005B, 0x007E, 0x005D, 0x007C, 0x20AC,
 };
 
+/* The septet after the escape for each gsm7_extension[] character. */
+static const uint8_t gsm7_ext_septet[] = {
+	0x0A, 0x14, 0x28, 0x29, 0x2F, 0x3C, 0x3D, 0x3E, 0x40, 0x65,
+};
+
 /* Septets @cp takes in GSM 7-bit: 1, 2 (extension table), 0 if none. */
 static unsigned gsm7_cost(uint32_t cp)
 {
@@ -630,12 +635,9 @@ static void pdu_addr(const uint8_t *a, bool smsc, char *out, size_t len)
 			}
 			cp = gsm7_default[v];
 			if (esc) {
-				static const uint8_t ext_septet[] = {
-					0x0A, 0x14, 0x28, 0x29, 0x2F,
-					0x3C, 0x3D, 0x3E, 0x40, 0x65,
-				};
-				for (size_t e = 0; e < sizeof(ext_septet); e++)
-					if (ext_septet[e] == v)
+				for (size_t e = 0; e < sizeof(gsm7_ext_septet);
+				     e++)
+					if (gsm7_ext_septet[e] == v)
 						cp = gsm7_extension[e];
 				esc = false;
 			}
@@ -1066,6 +1068,42 @@ static bool pdu_alpha_ok(const char *s)
 	return rc == 0 && n >= 1 && n <= 11;
 }
 
+/*
+ * An alphanumeric address (23.040 9.1.2.5): length in semi-octets, type
+ * 0xD0, the name in packed GSM 7-bit.  Written into @out (12 octets);
+ * returns its size.  Done here because libgammu packs the name's ASCII
+ * codes, so '@' becomes '¡' and '{' becomes 'ä' on the phone.
+ */
+static size_t pdu_pack_alpha(const char *name, uint8_t *out)
+{
+	uint8_t sept[11];
+	size_t n = 0, octets;
+	uint32_t cp;
+
+	while (n < sizeof(sept) && utf8_next(&name, &cp) > 0) {
+		for (size_t i = 0; i < 128; i++)
+			if (gsm7_default[i] == cp)
+				sept[n++] = (uint8_t)i;
+		for (size_t e = 0; e < sizeof(gsm7_ext_septet); e++)
+			if (gsm7_extension[e] == cp && n + 2 <= sizeof(sept)) {
+				sept[n++] = 0x1B;
+				sept[n++] = gsm7_ext_septet[e];
+			}
+	}
+	octets = (n * 7 + 7) / 8;
+	memset(out, 0, 12);
+	out[0] = (uint8_t)((n * 7 + 3) / 4);
+	out[1] = 0xD0;
+	for (size_t i = 0; i < n; i++) {
+		size_t bit = i * 7, o = bit / 8, sh = bit % 8;
+
+		out[2 + o] |= (uint8_t)(sept[i] << sh);
+		if (sh > 1)
+			out[2 + o + 1] |= (uint8_t)(sept[i] >> (8 - sh));
+	}
+	return 2 + octets;
+}
+
 /* TP-VP relative (23.040 9.2.3.12.1) for at least @min minutes. */
 static unsigned pdu_vp_relative(int min)
 {
@@ -1215,8 +1253,12 @@ static int pdu_encode_part(const struct pdu_part_in *in,
 		wire[n++] = fo;
 		if (in->type == SMS_Submit)
 			wire[n++] = buf[lay.TPMR];
-		adl = 2 + ((size_t)buf[lay.Number] + 1) / 2;
-		memcpy(wire + n, buf + lay.Number, adl);
+		if (pdu_number_ok(in->addr)) {
+			adl = 2 + ((size_t)buf[lay.Number] + 1) / 2;
+			memcpy(wire + n, buf + lay.Number, adl);
+		} else {
+			adl = pdu_pack_alpha(in->addr, wire + n);
+		}
 		n += adl;
 		wire[n++] = buf[lay.TPPID];
 		wire[n++] = buf[lay.TPDCS];

@@ -588,12 +588,626 @@ static void test_corpus(void **state)
 	assert_int_equal(decoded + encoded + rejected + excepted, c->n);
 }
 
+/* ------------------------------------------------------------------ */
+/* Unit tests                                                         */
+/* ------------------------------------------------------------------ */
+
+/* 400 characters of French with the accents that force UCS-2. */
+static const char french[] =
+	"Bonjour, l’agence vous propose une formation « préparateur de "
+	"commandes » à Besançon : début lundi 3 mars, 9h, fin le 28 avril. "
+	"Être disponible du lundi au vendredi, avoir 18 ans révolus ; le "
+	"permis B n’est pas exigé. Hébergement possible, aide au transport "
+	"et à la garde d’enfants prévue. Répondez OUI si cela vous intéresse, "
+	"NON sinon, ou AIDE pour parler à un conseiller. Œuvrez à votre "
+	"avenir ! Où ? Près de la gare, côté nord… Merci — à bientôt.";
+
+/* Decode @n parts and glue their texts, checking the concatenation. */
+static void reassemble(const struct sm_pdu_part *parts, int n, unsigned ref,
+		       bool ref16, enum sm_pdu_type type,
+		       enum sm_pdu_coding coding, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		struct sm_sms s;
+		char err[128];
+
+		assert_int_equal(sm_pdu_decode(parts[i].hex,
+					       (int)parts[i].tpdu_len, &s, err,
+					       sizeof(err)),
+				 0);
+		assert_int_equal(s.type, type);
+		assert_int_equal(s.coding, coding);
+		assert_true(strlen(parts[i].hex) / 2 >= parts[i].tpdu_len);
+		if (n > 1) {
+			assert_int_equal(s.concat.total, n);
+			assert_int_equal(s.concat.seq, i + 1);
+			assert_int_equal(s.concat.ref, ref);
+			assert_int_equal(s.concat.ref16, ref16);
+		} else {
+			assert_int_equal(s.concat.total, 0);
+		}
+		assert_true(strlen(out) + strlen(s.text) < len);
+		strcat(out, s.text);
+	}
+}
+
+static void test_french_auto_ucs2(void **state)
+{
+	struct sm_pdu_submit_opts o = { .mode = SM_TEXT_AUTO, .ref = 77,
+					.validity_minutes = -1 };
+	struct sm_pdu_part parts[SM_PDU_PARTS_MAX];
+	enum sm_pdu_coding coding;
+	unsigned mparts, units;
+	char out[2048];
+	int n;
+
+	(void)state;
+	assert_int_equal(sm_pdu_measure(french, SM_TEXT_AUTO, &mparts, &coding,
+					&units),
+			 0);
+	assert_int_equal(coding, SM_CODING_UCS2);
+	assert_true(units >= 400);
+	assert_int_equal(mparts, (units + 66) / 67);
+	n = sm_pdu_encode_submit("+33612345678", french, &o, parts,
+				 SM_PDU_PARTS_MAX, &coding, NULL, 0);
+	assert_int_equal(n, (int)mparts);
+	assert_int_equal(coding, SM_CODING_UCS2);
+	reassemble(parts, n, 77, false, SM_PDU_SUBMIT, SM_CODING_UCS2, out,
+		   sizeof(out));
+	assert_string_equal(out, french);
+	printf("french %u units: auto -> %d UCS-2 parts\n", units, n);
+}
+
+static void test_french_gsm7(void **state)
+{
+	struct sm_pdu_submit_opts o = { .mode = SM_TEXT_GSM7, .ref = 300,
+					.ref16 = true, .validity_minutes = 1440,
+					.smsc = "+33609001390" };
+	struct sm_pdu_part parts[SM_PDU_PARTS_MAX];
+	enum sm_pdu_coding coding;
+	unsigned mparts, units;
+	char tl[1024], out[2048];
+	int n;
+
+	(void)state;
+	assert_int_equal(sm_pdu_transliterate(french, tl, sizeof(tl)), 0);
+	assert_null(strstr(tl, "ç"));
+	assert_non_null(strstr(tl, "Besancon"));
+	assert_non_null(strstr(tl, "\" préparateur de commandes \" à"));
+	assert_non_null(strstr(tl, "l'agence"));
+	assert_non_null(strstr(tl, "OEuvrez"));
+	assert_non_null(strstr(tl, "coté nord... Merci - à bientot."));
+	assert_int_equal(sm_pdu_measure(french, SM_TEXT_GSM7, &mparts, &coding,
+					&units),
+			 0);
+	assert_int_equal(coding, SM_CODING_GSM7);
+	n = sm_pdu_encode_submit("0612345678", french, &o, parts,
+				 SM_PDU_PARTS_MAX, &coding, NULL, 0);
+	assert_int_equal(n, (int)mparts);
+	assert_int_equal(n, (units + 151) / 152); /* 16-bit ref: 152 */
+	assert_int_equal(coding, SM_CODING_GSM7);
+	reassemble(parts, n, 300, true, SM_PDU_SUBMIT, SM_CODING_GSM7, out,
+		   sizeof(out));
+	assert_string_equal(out, tl);
+	assert_true(strncmp(parts[0].hex, "07913306091093F0", 16) == 0);
+	printf("french %u septets: gsm7 -> %d parts\n", units, n);
+}
+
+static void test_gsm_alphabet_roundtrip(void **state)
+{
+	static const char all[] =
+		"@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;"
+		"<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyz"
+		"äöñüà\f^{}\\[~]|€";
+	struct sm_pdu_part parts[4];
+	struct sm_pdu_submit_opts o = { .validity_minutes = -1 };
+	enum sm_pdu_coding coding;
+	unsigned units, np;
+	char out[1024];
+	int n;
+
+	(void)state;
+	assert_int_equal(sm_pdu_measure(all, SM_TEXT_AUTO, &np, &coding,
+					&units),
+			 0);
+	assert_int_equal(coding, SM_CODING_GSM7);
+	assert_int_equal(units, 127 + 2 * 10); /* ten extension characters */
+	n = sm_pdu_encode_submit("+33612345678", all, &o, parts, 4, &coding,
+				 NULL, 0);
+	assert_int_equal(n, 1);
+	reassemble(parts, n, 0, false, SM_PDU_SUBMIT, SM_CODING_GSM7, out,
+		   sizeof(out));
+	assert_string_equal(out, all);
+	/* ç is not in the alphabet (Ç is): auto goes UCS-2 for it */
+	assert_int_equal(sm_pdu_measure("Ça va", SM_TEXT_AUTO, NULL, &coding,
+					NULL),
+			 0);
+	assert_int_equal(coding, SM_CODING_GSM7);
+	assert_int_equal(sm_pdu_measure("ça va", SM_TEXT_AUTO, NULL, &coding,
+					NULL),
+			 0);
+	assert_int_equal(coding, SM_CODING_UCS2);
+}
+
+static void test_deliver_roundtrip(void **state)
+{
+	struct sm_pdu_part parts[SM_PDU_PARTS_MAX];
+	enum sm_pdu_coding coding;
+	struct sm_sms s;
+	time_t ts = 1700000000; /* 2023-11-14T22:13:20Z */
+	char err[128], out[2048];
+	int n;
+
+	(void)state;
+	n = sm_pdu_encode_deliver("+33612345678", "OUI 👍", "+33609001390",
+				  ts, 60, SM_TEXT_AUTO, 0, parts, 4, &coding,
+				  err, sizeof(err));
+	assert_int_equal(n, 1);
+	assert_int_equal(coding, SM_CODING_UCS2);
+	assert_int_equal(sm_pdu_decode(parts[0].hex, SM_PDU_LEN_UNKNOWN, &s,
+				       err, sizeof(err)),
+			 0);
+	assert_int_equal(s.type, SM_PDU_DELIVER);
+	assert_string_equal(s.number, "+33612345678");
+	assert_int_equal(s.number_toa, 0x91);
+	assert_false(s.number_alpha);
+	assert_string_equal(s.smsc, "+33609001390");
+	assert_string_equal(s.text, "OUI 👍");
+	assert_true(s.has_timestamp);
+	assert_int_equal(s.timestamp, ts);
+	assert_int_equal(s.tz_minutes, 60);
+	assert_int_equal(s.mr, -1);
+
+	/* alphanumeric sender with '@' and an extension character */
+	n = sm_pdu_encode_deliver("Agence@{}", "non merci", NULL, ts, -300,
+				  SM_TEXT_AUTO, 0, parts, 4, &coding, err,
+				  sizeof(err));
+	assert_int_equal(n, 1);
+	assert_int_equal(sm_pdu_decode(parts[0].hex, (int)parts[0].tpdu_len,
+				       &s, err, sizeof(err)),
+			 0);
+	assert_true(s.number_alpha);
+	assert_string_equal(s.number, "Agence@{}");
+	assert_string_equal(s.smsc, "");
+	assert_string_equal(s.text, "non merci");
+	assert_int_equal(s.tz_minutes, -300);
+	assert_int_equal(s.timestamp, ts);
+
+	/* long deliver, reassembled */
+	n = sm_pdu_encode_deliver("0612345678", french, "+33609001390", ts, 0,
+				  SM_TEXT_AUTO, 200, parts, SM_PDU_PARTS_MAX,
+				  &coding, err, sizeof(err));
+	assert_true(n > 1);
+	reassemble(parts, n, 200, false, SM_PDU_DELIVER, SM_CODING_UCS2, out,
+		   sizeof(out));
+	assert_string_equal(out, french);
+
+	assert_int_equal(sm_pdu_encode_deliver("Nom beaucoup trop long", "x",
+					       NULL, ts, 0, SM_TEXT_AUTO, 0,
+					       parts, 4, NULL, err,
+					       sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(sm_pdu_encode_deliver("+33612345678", "x", NULL, ts,
+					       7, SM_TEXT_AUTO, 0, parts, 4,
+					       NULL, err, sizeof(err)),
+			 -EINVAL);
+}
+
+static void test_status_report_roundtrip(void **state)
+{
+	struct sm_pdu_part part;
+	struct sm_sms s;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(sm_pdu_encode_status_report("+33609001390", 214,
+						     "+33612345678", 0x00,
+						     1294768755, 1294768757,
+						     60, &part, err,
+						     sizeof(err)),
+			 0);
+	assert_int_equal(sm_pdu_decode(part.hex, (int)part.tpdu_len, &s, err,
+				       sizeof(err)),
+			 0);
+	assert_int_equal(s.type, SM_PDU_STATUS_REPORT);
+	assert_int_equal(s.mr, 214);
+	assert_int_equal(s.status, 0);
+	assert_string_equal(s.number, "+33612345678");
+	assert_string_equal(s.smsc, "+33609001390");
+	assert_true(s.has_timestamp && s.has_discharge);
+	assert_int_equal(s.timestamp, 1294768755);
+	assert_int_equal(s.discharge, 1294768757);
+	assert_int_equal(s.tz_minutes, 60);
+	assert_int_equal(s.discharge_tz_minutes, 60);
+
+	/* the corpus' V010 report, rebuilt: same TPDU */
+	assert_int_equal(sm_pdu_encode_status_report(NULL, 0xD6,
+						     "+31628870634", 0,
+						     1294765155, 1294765157,
+						     60, &part, err,
+						     sizeof(err)),
+			 0);
+	assert_string_equal(part.hex,
+			    "0006D60B911326880736F4111011719551401110117195"
+			    "714000");
+	assert_int_equal(part.tpdu_len, 25);
+
+	assert_int_equal(sm_pdu_encode_status_report(NULL, 0x46, "+3361234",
+						     0x46, 1700000000,
+						     1700000000, 0, &part,
+						     err, sizeof(err)),
+			 0);
+	assert_int_equal(sm_pdu_decode(part.hex, SM_PDU_LEN_UNKNOWN, &s, err,
+				       sizeof(err)),
+			 0);
+	assert_int_equal(s.status, 0x46);
+	assert_int_equal(sm_pdu_encode_status_report(NULL, 256, "+3361234", 0,
+						     0, 0, 0, &part, err,
+						     sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(sm_pdu_encode_status_report(NULL, 1, "abc", 0, 0, 0,
+						     0, &part, err,
+						     sizeof(err)),
+			 -EINVAL);
+}
+
+static void test_transliterate(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		{ "ç", "c" },
+		{ "Ç", "Ç" },
+		{ "garçon", "garcon" },
+		{ "être tôt à l’île", "etre tot à l'ile" },
+		{ "âge, où, août, maïs, Noël", "age, où, aout, mais, Noel" },
+		{ "œuvre Œdipe", "oeuvre OEdipe" },
+		{ "« oui »", "\" oui \"" },
+		{ "‘a’ “b”", "'a' \"b\"" },
+		{ "attendez…", "attendez..." },
+		{ "9h–12h — ok", "9h-12h - ok" },
+		{ "é è à ù ì ò É Ä Ö Ü Ñ ß", "é è à ù ì ò É Ä Ö Ü Ñ ß" },
+		{ "€ [ ] { } ^ ~ | \\", "€ [ ] { } ^ ~ | \\" },
+		{ "ÀÈÊÎÔÛÙËÏ", "AEEIOUUEI" },
+		{ "n°3", "no3" },
+		{ "merci 😀", "merci :D" },
+		{ "🦄", "?" },
+		{ "👍🏽", "(ok)" },
+		{ "e\xcc\x81t\xc3\xa9", "ete" == NULL ? "" : "etÃ©" },
+		{ "1\xc2\xa0" "000", "1 000" },
+		{ "", "" },
+	};
+	char out[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		if (i == 17)
+			continue; /* checked below */
+		assert_int_equal(sm_pdu_transliterate(t[i].in, out,
+						      sizeof(out)),
+				 0);
+		assert_string_equal(out, t[i].out);
+	}
+	/* a combining acute accent is dropped, é stays */
+	assert_int_equal(sm_pdu_transliterate("e\xcc\x81t\xc3\xa9", out,
+					      sizeof(out)),
+			 0);
+	assert_string_equal(out, "eté");
+	assert_int_equal(sm_pdu_transliterate("œuvre", out, 3), -E2BIG);
+	assert_int_equal(sm_pdu_transliterate("a\xc3", out, sizeof(out)),
+			 -EINVAL);
+	assert_int_equal(sm_pdu_transliterate("\xed\xa0\x80", out,
+					      sizeof(out)),
+			 -EINVAL);
+	/* every output is pure GSM: auto keeps it in 7 bits */
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		enum sm_pdu_coding c;
+
+		assert_int_equal(sm_pdu_transliterate(t[i].in, out,
+						      sizeof(out)),
+				 0);
+		assert_int_equal(sm_pdu_measure(out, SM_TEXT_AUTO, NULL, &c,
+						NULL),
+				 0);
+		assert_int_equal(c, SM_CODING_GSM7);
+	}
+}
+
+/* The decoded text of part @i of @text encoded in @mode. */
+static void part_text(const char *text, enum sm_text_mode mode, int i,
+		      int want_parts, char *out, size_t len)
+{
+	struct sm_pdu_submit_opts o = { .mode = mode, .validity_minutes = -1 };
+	struct sm_pdu_part parts[SM_PDU_PARTS_MAX];
+	struct sm_sms s;
+	char err[128];
+
+	assert_int_equal(sm_pdu_encode_submit("+33612345678", text, &o, parts,
+					      SM_PDU_PARTS_MAX, NULL, err,
+					      sizeof(err)),
+			 want_parts);
+	assert_int_equal(sm_pdu_decode(parts[i].hex, (int)parts[i].tpdu_len,
+				       &s, err, sizeof(err)),
+			 0);
+	snprintf(out, len, "%s", s.text);
+}
+
+static void test_measure(void **state)
+{
+	static const struct {
+		unsigned repeat;
+		const char *unit;
+		enum sm_text_mode mode;
+		unsigned parts, units;
+		enum sm_pdu_coding coding;
+	} t[] = {
+		{ 160, "a", SM_TEXT_AUTO, 1, 160, SM_CODING_GSM7 },
+		{ 161, "a", SM_TEXT_AUTO, 2, 161, SM_CODING_GSM7 },
+		{ 306, "a", SM_TEXT_AUTO, 2, 306, SM_CODING_GSM7 },
+		{ 307, "a", SM_TEXT_AUTO, 3, 307, SM_CODING_GSM7 },
+		{ 80, "€", SM_TEXT_AUTO, 1, 160, SM_CODING_GSM7 },
+		{ 81, "€", SM_TEXT_AUTO, 2, 162, SM_CODING_GSM7 },
+		{ 153, "€", SM_TEXT_AUTO, 3, 306, SM_CODING_GSM7 },
+		{ 70, "ç", SM_TEXT_AUTO, 1, 70, SM_CODING_UCS2 },
+		{ 71, "ç", SM_TEXT_AUTO, 2, 71, SM_CODING_UCS2 },
+		{ 134, "ç", SM_TEXT_AUTO, 2, 134, SM_CODING_UCS2 },
+		{ 135, "ç", SM_TEXT_AUTO, 3, 135, SM_CODING_UCS2 },
+		{ 35, "😀", SM_TEXT_AUTO, 1, 70, SM_CODING_UCS2 },
+		{ 36, "😀", SM_TEXT_AUTO, 2, 72, SM_CODING_UCS2 },
+		{ 160, "ç", SM_TEXT_GSM7, 1, 160, SM_CODING_GSM7 },
+		{ 54, "…", SM_TEXT_GSM7, 2, 162, SM_CODING_GSM7 },
+		{ 10, "a", SM_TEXT_UCS2, 1, 10, SM_CODING_UCS2 },
+		{ 0, "a", SM_TEXT_AUTO, 1, 0, SM_CODING_GSM7 },
+	};
+	char text[2048], out[1024], want[1024];
+	unsigned parts, units;
+	enum sm_pdu_coding coding;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		text[0] = '\0';
+		for (unsigned k = 0; k < t[i].repeat; k++)
+			strcat(text, t[i].unit);
+		assert_int_equal(sm_pdu_measure(text, t[i].mode, &parts,
+						&coding, &units),
+				 0);
+		assert_int_equal(parts, t[i].parts);
+		assert_int_equal(units, t[i].units);
+		assert_int_equal(coding, t[i].coding);
+	}
+	/* an escape sequence is never split: 152 'a' then '€' */
+	memset(text, 'a', 152);
+	strcpy(text + 152, "€bcdefghijk");
+	part_text(text, SM_TEXT_AUTO, 0, 2, out, sizeof(out));
+	memset(want, 'a', 152);
+	want[152] = '\0';
+	assert_string_equal(out, want);
+	part_text(text, SM_TEXT_AUTO, 1, 2, out, sizeof(out));
+	assert_string_equal(out, "€bcdefghijk");
+	/* nor a surrogate pair: 66 'ç' then an emoji */
+	text[0] = '\0';
+	for (int k = 0; k < 66; k++)
+		strcat(text, "ç");
+	strcat(text, "😀okokok");
+	part_text(text, SM_TEXT_AUTO, 1, 2, out, sizeof(out));
+	assert_string_equal(out, "😀okokok");
+	assert_int_equal(sm_pdu_measure("\xff", SM_TEXT_AUTO, NULL, NULL,
+					NULL),
+			 -EINVAL);
+}
+
+static void test_bad_inputs(void **state)
+{
+	static const char *const numbers[] = {
+		"", "+", "abc", "+33 612345678", "06-12-34", "123456789012345678901",
+		"++33612345678",
+	};
+	static const char *const texts[] = {
+		"\xc3", "\xc3\x28", "\xed\xa0\x80", "\xc0\xaf", "\xf8\x88\x80\x80\x80",
+		"\xf4\x90\x80\x80", "ok\x80",
+	};
+	struct sm_pdu_submit_opts o = { .validity_minutes = -1 };
+	struct sm_pdu_part parts[SM_PDU_PARTS_MAX];
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++) {
+		err[0] = '\0';
+		assert_int_equal(sm_pdu_encode_submit(numbers[i], "x", &o,
+						      parts, 1, NULL, err,
+						      sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "number"));
+	}
+	assert_int_equal(sm_pdu_encode_submit(NULL, "x", &o, parts, 1, NULL,
+					      err, sizeof(err)),
+			 -EINVAL);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		assert_int_equal(sm_pdu_encode_submit("+33612345678", texts[i],
+						      &o, parts, 4, NULL, err,
+						      sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "UTF-8"));
+		assert_int_equal(sm_pdu_measure(texts[i], SM_TEXT_GSM7, NULL,
+						NULL, NULL),
+				 -EINVAL);
+	}
+	assert_int_equal(sm_pdu_encode_submit("+33612345678", french, &o,
+					      parts, 2, NULL, err,
+					      sizeof(err)),
+			 -E2BIG);
+	o.smsc = "not a number";
+	assert_int_equal(sm_pdu_encode_submit("+33612345678", "x", &o, parts,
+					      1, NULL, err, sizeof(err)),
+			 -EINVAL);
+	o.smsc = NULL;
+	o.mr = 300;
+	assert_int_equal(sm_pdu_encode_submit("+33612345678", "x", &o, parts,
+					      1, NULL, err, sizeof(err)),
+			 -EINVAL);
+}
+
+static void test_submit_fields(void **state)
+{
+	static const struct {
+		int minutes;
+		const char *vp; /* TP-VP octet, NULL for no VP */
+	} v[] = {
+		{ -1, NULL }, { 0, "00" }, { 5, "00" }, { 6, "01" },
+		{ 720, "8F" }, { 750, "90" }, { 1440, "A7" },
+		{ 2 * 1440, "A8" }, { 30 * 1440, "C4" }, { 5 * 10080, "C5" },
+		{ 63 * 10080, "FF" }, { 100 * 10080, "FF" },
+	};
+	struct sm_pdu_submit_opts o = { .mr = 42, .status_report = true };
+	struct sm_pdu_part part;
+	struct sm_sms s;
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		o.validity_minutes = v[i].minutes;
+		assert_int_equal(sm_pdu_encode_submit("+33612345678", "Test",
+						      &o, &part, 1, NULL, err,
+						      sizeof(err)),
+				 1);
+		/* 00 | FO | MR 2A | 0B 91 3316325476F8 | 00 00 | VP? */
+		assert_int_equal(strncmp(part.hex + 6, "0B913316325476F80000",
+					 20),
+				 0);
+		assert_int_equal(strncmp(part.hex, v[i].vp ? "00312A" : "00212A",
+					 6),
+				 0);
+		if (v[i].vp)
+			assert_int_equal(strncmp(part.hex + 26, v[i].vp, 2), 0);
+		assert_int_equal(sm_pdu_decode(part.hex, (int)part.tpdu_len, &s,
+					       err, sizeof(err)),
+				 0);
+		assert_int_equal(s.type, SM_PDU_SUBMIT);
+		assert_int_equal(s.mr, 42);
+		assert_true(s.status_report_request);
+		assert_string_equal(s.text, "Test");
+		assert_string_equal(s.number, "+33612345678");
+	}
+}
+
+static void test_decode_rejects(void **state)
+{
+	static const struct {
+		const char *hex;
+		int len;
+		const char *why; /* a word of the reason */
+	} t[] = {
+		{ "0", -1, "odd" },
+		{ "00G1", -1, "hex digit" },
+		{ "", -1, "empty" },
+		{ "00", -1, "ends inside" },
+		/* <length> says 5 octets follow the SMSC, 6 do */
+		{ "000400000000", 4, "SMSC field" },
+		{ "0004", 5, "fewer" },
+		/* TP-MTI 3 */
+		{ "0003", -1, "TP-MTI" },
+		/* address of 21 digits */
+		{ "000415910000000000000000000000", -1, "digits" },
+		/* SMSC length octet 12 */
+		{ "0C91000000000000000000000000", -1, "SMSC" },
+		/* deliver, UCS-2: 😁 then a dangling high surrogate */
+		{ "00040481336600081010100000000006D83DDE01D83D", -1,
+		  "surrogate" },
+		/* a lone low surrogate */
+		{ "00040481336600081010100000000002DC00", -1, "surrogate" },
+		/* concatenation says part 6 of 2 */
+		{ "004404813366"
+		  "0000101010000000000F050003030206906174181D468701",
+		  -1, "part 6 of 2" },
+		/* concatenation element of 4 octets under IEI 00 */
+		{ "0044048133660008101010000000000806000403020100FF", -1,
+		  "concatenation" },
+		/* UDH length 9 in 8 octets of UCS-2 */
+		{ "004404813366000810101000000000080900030201006100", -1,
+		  "UDH" },
+		/* UDH element overrunning the header */
+		{ "0044048133660008101010000000000A04000903020100610000", -1,
+		  "overruns" },
+		/* UDL 5 septets, 4 octets needed, 3 present */
+		{ "0004048133660000101010000000000561F118", -1, "TP-UDL" },
+		/* UDL 141 octets of 8-bit data */
+		{ "0004048133660004101010000000008D", -1, "exceeds" },
+		/* compressed text */
+		{ "00040481336600201010100000000001AA", -1, "compressed" },
+		/* enhanced validity period format */
+		{ "000900048133660000", -1, "enhanced" },
+		/* address type without bit 8 */
+		{ "0004040133660000101010000000000161", -1, "type of address" },
+	};
+	struct sm_sms s;
+	char err[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		err[0] = '\0';
+		if (sm_pdu_decode(t[i].hex, t[i].len, &s, err, sizeof(err)) !=
+		    -EINVAL)
+			fail_msg("row %zu (%s) accepted", i, t[i].hex);
+		if (!strstr(err, t[i].why))
+			fail_msg("row %zu: reason \"%s\" lacks \"%s\"", i, err,
+				 t[i].why);
+	}
+	/* a PDU longer than any real one, without a NUL read past */
+	{
+		char big[SM_PDU_HEX_MAX + 10];
+
+		memset(big, '0', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		assert_int_equal(sm_pdu_decode(big, -1, &s, err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "longer"));
+	}
+	/* err may be NULL */
+	assert_int_equal(sm_pdu_decode("0", -1, &s, NULL, 0), -EINVAL);
+	/* and the valid twin of the surrogate row decodes */
+	assert_int_equal(sm_pdu_decode("00040481336600081010100000000004D83DDE01",
+				       -1, &s, err, sizeof(err)),
+			 0);
+	assert_string_equal(s.text, "😁");
+	assert_string_equal(s.number, "3366");
+	assert_int_equal(s.number_toa, 0x81);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sm_pdu_coding_name(SM_CODING_GSM7), "gsm7");
+	assert_string_equal(sm_pdu_coding_name(SM_CODING_8BIT), "8bit");
+	assert_string_equal(sm_pdu_coding_name(SM_CODING_UCS2), "ucs2");
+	assert_string_equal(sm_pdu_type_name(SM_PDU_DELIVER), "deliver");
+	assert_string_equal(sm_pdu_type_name(SM_PDU_SUBMIT), "submit");
+	assert_string_equal(sm_pdu_type_name(SM_PDU_STATUS_REPORT),
+			    "status-report");
+}
+
 int main(void)
 {
 	const struct CMUnitTest corpus_tests[] = {
 		cmocka_unit_test(test_corpus),
 	};
+	const struct CMUnitTest unit_tests[] = {
+		cmocka_unit_test(test_french_auto_ucs2),
+		cmocka_unit_test(test_french_gsm7),
+		cmocka_unit_test(test_gsm_alphabet_roundtrip),
+		cmocka_unit_test(test_deliver_roundtrip),
+		cmocka_unit_test(test_status_report_roundtrip),
+		cmocka_unit_test(test_transliterate),
+		cmocka_unit_test(test_measure),
+		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_submit_fields),
+		cmocka_unit_test(test_decode_rejects),
+		cmocka_unit_test(test_names),
+	};
+	int failed;
 
-	return cmocka_run_group_tests_name("pdu corpus", corpus_tests,
-					   corpus_setup, corpus_teardown);
+	failed = cmocka_run_group_tests_name("pdu corpus", corpus_tests,
+					     corpus_setup, corpus_teardown);
+	failed += cmocka_run_group_tests_name("pdu", unit_tests, NULL, NULL);
+	return failed;
 }
