@@ -63,6 +63,8 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all check check-one deps fuzz bench format demo clean tests
 .DEFAULT_GOAL := all
+# Keep the objects of test programs (pattern-rule intermediates).
+.SECONDARY:
 
 all: $(PROGS)
 
