@@ -171,7 +171,7 @@ int sm_parse_cnmi_ranges(const char *line, struct sm_cnmi_ranges *out)
 		n++;
 	}
 	/* <bm>, <ds> and <bfr> may be missing on old modems */
-	return n >= 2 ? 0 : -EINVAL;
+	return n >= 1 ? n : -EINVAL;
 }
 
 static int first_of(unsigned mask, const int *order, size_t n)
@@ -195,17 +195,17 @@ int sm_choose_cnmi(const struct sm_cnmi_ranges *r, int pref_ds, char *buf,
 	mode = first_of(r->mask[0], modes, 3);
 	if (mode < 0)
 		return -ENOTSUP;
-	bm = (r->mask[2] & 1u) || !r->mask[2] ? 0 : -1;
+	/* no cell broadcast; else the lowest value offered */
+	bm = (!r->mask[2] || (r->mask[2] & 1u)) ? 0 : __builtin_ctz(r->mask[2]);
 	if (pref_ds == 1) {
 		ds_order[0] = 1;
 		ds_order[1] = 2;
 	}
 	d = r->mask[3] ? first_of(r->mask[3], ds_order, 3) : 0;
-	bfr = (r->mask[4] & 1u) || !r->mask[4] ? 0 : 1;
-	if (bm < 0)
-		bm = first_of(r->mask[2], (const int[]){0, 1, 2, 3}, 4);
 	if (d < 0)
 		d = 0;
+	/* flush what the TA buffered when the mode is entered */
+	bfr = (!r->mask[4] || (r->mask[4] & 1u)) ? 0 : 1;
 	if (snprintf(buf, len, "%d,1,%d,%d,%d", mode, bm, d, bfr) >= (int)len)
 		return -E2BIG;
 	*ds = d;

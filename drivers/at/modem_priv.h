@@ -177,6 +177,7 @@ void sm_modem_init_resume(struct sm_modem *m);
 
 /* modem_sms.c */
 void sm_modem_sms_register(struct sm_modem *m);
+void sm_modem_noop_urc(const char *line, const char *pdu, void *data);
 void sm_modem_sms_cancel(struct sm_modem *m, enum sm_err_kind kind,
 			 const char *reason);
 void sm_modem_sms_tick(struct sm_modem *m);
@@ -188,7 +189,10 @@ int sm_modem_queue_sweep(struct sm_modem *m);
 struct sm_cnmi_ranges {
 	unsigned mask[5];
 };
-/* Parse "+CNMI: (0-3),(0-3),(0,2),(0,1),(0,1)".  0 or -EINVAL. */
+/*
+ * Parse range groups "+CNMI: (0-3),(0-3),(0,2),(0,1),(0,1)" (or "(0,1)" of
+ * +CMGF=?).  Returns the number of groups (1..5) or -EINVAL.
+ */
 int sm_parse_cnmi_ranges(const char *line, struct sm_cnmi_ranges *out);
 /*
  * Choose AT+CNMI parameters from @r: mode 2 (else 1, 3), mt 1 (stored,
