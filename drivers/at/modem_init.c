@@ -498,7 +498,7 @@ static enum sm_step_verdict cpms_query_process(struct sm_modem *m,
 					       const struct sm_at_response *res)
 {
 	struct sm_at_iter it;
-	char mem[8];
+	char mem[4];
 	long used, total;
 
 	for (size_t i = 0; ok(res) && i < res->nlines; i++) {

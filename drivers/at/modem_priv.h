@@ -109,6 +109,7 @@ struct sm_modem_pending {
 #define SM_MODEM_PENDING_MAX 64
 #define SM_MODEM_PLAN_MAX 64
 #define SM_MODEM_URCS_MAX 48
+#define SM_MODEM_READING_MAX 16
 
 struct sm_modem_sendreq;
 
@@ -154,6 +155,11 @@ struct sm_modem {
 	unsigned concat_ref; /* next concatenation reference */
 	/* receiving */
 	struct sm_modem_pending pending[SM_MODEM_PENDING_MAX];
+	struct {
+		char mem[4]; /* storage */
+		int index;   /* index being read (AT+CMGR queued) */
+	} reading[SM_MODEM_READING_MAX];
+	size_t nreading;
 	unsigned next_id;
 	uint64_t sweep_at; /* next periodic sweep, 0 none */
 };

@@ -362,13 +362,30 @@ static int in_storage(struct sm_modem *m, const char *mem, const char *cmd,
 	return rc < 0 ? rc : 0;
 }
 
+/* Is (mem, index) being read?  With @drop, forget it. */
+static bool reading(struct sm_modem *m, const char *mem, int index, bool drop)
+{
+	for (size_t i = 0; i < m->nreading; i++) {
+		if (m->reading[i].index != index ||
+		    strcmp(m->reading[i].mem, mem) != 0)
+			continue;
+		if (drop)
+			m->reading[i] = m->reading[--m->nreading];
+		return true;
+	}
+	return false;
+}
+
 /* 27.005 3.4.3 +CMGR: <stat>,[<alpha>],<length><CR><LF><pdu> */
 static void cmgr_cb(const struct sm_at_response *res, void *data)
 {
 	struct stored_ctx *ctx = data;
 	struct sm_modem *m = ctx->m;
 
-	if (m->closing || sm_modem_check_fatal(m, res, "AT+CMGR"))
+	if (m->closing)
+		return;
+	reading(m, ctx->mem, ctx->index, true);
+	if (sm_modem_check_fatal(m, res, "AT+CMGR"))
 		return;
 	if (res->err.kind != SM_ERR_NONE) {
 		char e[128];
@@ -396,8 +413,10 @@ static void read_stored(struct sm_modem *m, const char *mem, int index)
 	struct stored_ctx *ctx;
 	char cmd[32];
 
-	if (find_stored(m, mem, index))
-		return;
+	if (find_stored(m, mem, index) || reading(m, mem, index, false))
+		return; /* announced twice, or swept and announced */
+	if (m->nreading >= SM_MODEM_READING_MAX)
+		return; /* the next sweep finds it */
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return;
@@ -405,15 +424,19 @@ static void read_stored(struct sm_modem *m, const char *mem, int index)
 	snprintf(ctx->mem, sizeof(ctx->mem), "%s", mem);
 	ctx->index = index;
 	snprintf(cmd, sizeof(cmd), "AT+CMGR=%d", index);
-	in_storage(m, ctx->mem, cmd, p_cmgr, m->cfg.cmd_timeout_ms, cmgr_cb,
-		   ctx);
+	snprintf(m->reading[m->nreading].mem, sizeof(m->reading[0].mem), "%s",
+		 ctx->mem);
+	m->reading[m->nreading].index = index;
+	if (in_storage(m, ctx->mem, cmd, p_cmgr, m->cfg.cmd_timeout_ms,
+		       cmgr_cb, ctx) == 0)
+		m->nreading++;
 }
 
 /* 27.005 3.4.1: +CMTI: <mem>,<index> */
 static void cmti_notify(const char *line, const char *pdu, void *data)
 {
 	struct sm_modem *m = data;
-	char mem[8];
+	char mem[4];
 	int index;
 
 	(void)pdu;
@@ -427,7 +450,7 @@ static void cmti_notify(const char *line, const char *pdu, void *data)
 static void cdsi_notify(const char *line, const char *pdu, void *data)
 {
 	struct sm_modem *m = data;
-	char mem[8];
+	char mem[4];
 	int index;
 
 	(void)pdu;

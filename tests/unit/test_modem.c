@@ -551,8 +551,9 @@ static void cmgl_sweep_corpus(void **state)
 	healthy(f);
 	/*
 	 * A deliver ("+CMGL: 0,0,,23": brovi/huawei corpus style) and a
-	 * stored SMS-SUBMIT with no <alpha> field ("+CMGL: 17,3,35", gammu
-	 * dump) that must not be handed over.
+	 * stored sent message with no <alpha> field ("+CMGL: 17,3,35",
+	 * gammu dump, its PDU cut short in the capture) that must not be
+	 * handed over: it is neither deliverable nor decodable.
 	 */
 	snprintf(reply, sizeof(reply),
 		 "\r\n+CMGL: 0,0,,23\r\n%s\r\n"
@@ -636,11 +637,11 @@ static void silent_modem(void **state)
 	healthy(f);
 	on(f, "AT+CSQ", "", -1); /* goes silent */
 	m = start(f, NULL, NULL);
-	assert_int_equal(f->state, SM_MODEM_INIT);
+	assert_int_equal(sm_modem_info(m)->state, SM_MODEM_INIT);
 	assert_int_equal(sm_modem_deadline(m), f->now + 1000);
 	f->now += 999;
 	sm_modem_tick(m);
-	assert_int_equal(f->state, SM_MODEM_INIT);
+	assert_int_equal(sm_modem_info(m)->state, SM_MODEM_INIT);
 	f->now += 1;
 	sm_modem_tick(m);
 	assert_int_equal(f->state, SM_MODEM_DOWN);
