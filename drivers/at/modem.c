@@ -89,6 +89,11 @@ const struct sm_modem_info *sm_modem_info(const struct sm_modem *m)
 	return &m->info;
 }
 
+size_t sm_modem_busy(const struct sm_modem *m)
+{
+	return m->at ? sm_at_pending(m->at) : 0;
+}
+
 const char *sm_modem_name(const struct sm_modem *m)
 {
 	return m->name;
@@ -493,6 +498,16 @@ int sm_modem_open(struct sm_modem *m, char *err, size_t errlen)
 			    errlen);
 	if (rc < 0)
 		return rc;
+	/*
+	 * Drop what the port holds from before: answers to a previous
+	 * session's last commands would be taken for ours.
+	 */
+	for (int i = 0; i < 64; i++) {
+		char junk[256];
+
+		if (sm_serial_read(m->serial, junk, sizeof(junk)) <= 0)
+			break;
+	}
 	m->io.write = serial_write;
 	m->io.now = serial_now;
 	m->io_data = m;

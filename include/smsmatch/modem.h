@@ -229,6 +229,13 @@ int sm_modem_ack(struct sm_modem *m, unsigned id);
 /* Queue an AT+CMGL=4 sweep of the storage now.  0 or -ENOTCONN. */
 int sm_modem_sweep(struct sm_modem *m);
 
+/*
+ * AT commands queued or in flight (deletions after acks included): an
+ * owner about to close waits for 0 so that acknowledged messages really
+ * are deleted.
+ */
+size_t sm_modem_busy(const struct sm_modem *m);
+
 /* State, identity, signal, registration and counters (borrowed). */
 const struct sm_modem_info *sm_modem_info(const struct sm_modem *m);
 /* The config's name, or the device when no name was given. */

@@ -434,6 +434,13 @@ static int run(struct cli *c, const struct sm_modem_config *base,
 			counted(c);
 		}
 	}
+	/* let queued deletions (acks) reach the modem before closing */
+	end = sm_clock_ms() + 3000;
+	while (c->m && sm_modem_busy(c->m) &&
+	       sm_modem_info(c->m)->state == SM_MODEM_READY &&
+	       sm_clock_ms() < end)
+		if (sm_loop_run_once(c->loop, 100) < 0)
+			break;
 	rc = c->rc;
 out:
 	if (rc < 0)
