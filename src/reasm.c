@@ -13,9 +13,9 @@
 #include "smsmatch/reasm.h"
 
 struct part {
-	bool have;		     /* arrived */
-	char text[SM_PDU_TEXT_MAX];  /* its text */
-	uint64_t tag;		     /* caller's tag */
+	bool have;		    /* arrived */
+	char text[SM_PDU_TEXT_MAX]; /* its text */
+	uint64_t tag;		    /* caller's tag */
 };
 
 struct inprog {
@@ -29,7 +29,7 @@ struct inprog {
 	bool has_timestamp;	    /* from the lowest part received */
 	time_t timestamp;
 	int tz_minutes;
-	unsigned ts_seq;	    /* which part gave the timestamp */
+	unsigned ts_seq; /* which part gave the timestamp */
 	struct part parts[SM_REASM_PARTS_MAX];
 };
 
@@ -105,8 +105,7 @@ static void hand_back(struct sm_reasm *r, unsigned i, bool incomplete,
 	r->msgs[i] = NULL;
 }
 
-static void take_meta(struct inprog *p, const struct sm_sms *sms,
-		      unsigned seq)
+static void take_meta(struct inprog *p, const struct sm_sms *sms, unsigned seq)
 {
 	if (p->received == 0)
 		p->coding = sms->coding;
@@ -202,8 +201,9 @@ int sm_reasm_evict_oldest(struct sm_reasm *r, struct sm_reasm_msg *out)
 	unsigned best = r->max;
 
 	for (unsigned i = 0; i < r->max; i++)
-		if (r->msgs[i] && (best == r->max || r->msgs[i]->first_ms <
-							  r->msgs[best]->first_ms))
+		if (r->msgs[i] &&
+		    (best == r->max ||
+		     r->msgs[i]->first_ms < r->msgs[best]->first_ms))
 			best = i;
 	if (best == r->max)
 		return 0;

@@ -158,8 +158,8 @@ static uint64_t at_now(void *data)
 	return m->io.now(m->io_data);
 }
 
-static void at_trace(void *data, enum sm_at_trace_kind kind,
-		     const char *line, size_t len)
+static void at_trace(void *data, enum sm_at_trace_kind kind, const char *line,
+		     size_t len)
 {
 	struct sm_modem *m = data;
 	char masked[256];
@@ -262,8 +262,10 @@ bool sm_modem_check_fatal(struct sm_modem *m, const struct sm_at_response *r,
 	case SM_ERR_TIMEOUT:
 		m->info.timeouts++;
 		m->info.consecutive_failures++;
-		sm_modem_fail(m, &r->err, "%s: no answer from the modem (%s "
-			      "timed out)", sm_modem_dev(m), what);
+		sm_modem_fail(m, &r->err,
+			      "%s: no answer from the modem (%s "
+			      "timed out)",
+			      sm_modem_dev(m), what);
 		return true;
 	case SM_ERR_IO:
 		m->info.consecutive_failures++;
@@ -453,8 +455,7 @@ static void on_fd(struct sm_loop *loop, int fd, unsigned events, void *data)
 
 					sm_error_set(&e, SM_ERR_IO, -1,
 						     "write failed");
-					sm_modem_fail(m, &e,
-						      "%s: write failed",
+					sm_modem_fail(m, &e, "%s: write failed",
 						      m->cfg.device);
 				}
 				continue;

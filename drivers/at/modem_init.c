@@ -32,8 +32,8 @@ static void step_failf(struct sm_modem *m, const struct sm_at_response *res,
 	char e[128];
 
 	sm_error_str(&res->err, e, sizeof(e));
-	sm_modem_fail(m, &res->err, "%s: %s failed (%s)", sm_modem_dev(m),
-		      what, e);
+	sm_modem_fail(m, &res->err, "%s: %s failed (%s)", sm_modem_dev(m), what,
+		      e);
 }
 
 static bool ok(const struct sm_at_response *res)
@@ -203,15 +203,16 @@ static int read_pin(struct sm_modem *m)
 	sm_error_set(&e, SM_ERR_FAILURE, -1, "pin_file");
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		sm_modem_fail(m, &e, "%s: SIM PIN required but pin_file %s "
-			      "cannot be read: %s", sm_modem_dev(m), path,
-			      strerror(errno));
+		sm_modem_fail(m, &e,
+			      "%s: SIM PIN required but pin_file %s "
+			      "cannot be read: %s",
+			      sm_modem_dev(m), path, strerror(errno));
 		return -errno;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_mode & 077)) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077)) {
 		close(fd);
-		sm_modem_fail(m, &e, "%s: pin_file %s must be a regular file "
+		sm_modem_fail(m, &e,
+			      "%s: pin_file %s must be a regular file "
 			      "of mode 0600 (it is %04o): refusing it",
 			      sm_modem_dev(m), path,
 			      (unsigned)(st.st_mode & 07777));
@@ -231,8 +232,10 @@ static int read_pin(struct sm_modem *m)
 	explicit_bzero(buf, sizeof(buf));
 	if (k < 4 || k > 8) {
 		explicit_bzero(m->pin, sizeof(m->pin));
-		sm_modem_fail(m, &e, "%s: pin_file %s does not hold a PIN of "
-			      "4 to 8 digits", sm_modem_dev(m), path);
+		sm_modem_fail(m, &e,
+			      "%s: pin_file %s does not hold a PIN of "
+			      "4 to 8 digits",
+			      sm_modem_dev(m), path);
 		return -EINVAL;
 	}
 	m->pin[k] = '\0';
@@ -276,7 +279,8 @@ static enum sm_step_verdict cpin_parse(struct sm_modem *m,
 	case SM_SIM_PIN:
 		return SM_STEP_NEXT;
 	case SM_SIM_PUK:
-		sm_modem_fail(m, &res->err, "%s: SIM PUK required: the SIM is "
+		sm_modem_fail(m, &res->err,
+			      "%s: SIM PUK required: the SIM is "
 			      "blocked, unblock it in a phone",
 			      sm_modem_dev(m));
 		return SM_STEP_FAIL;
@@ -322,9 +326,11 @@ static enum sm_step_verdict pin_process(struct sm_modem *m,
 	if (ok(res))
 		return SM_STEP_NEXT;
 	if (res->err.kind == SM_ERR_CME && res->err.code == 16)
-		sm_modem_fail(m, &res->err, "%s: SIM PIN rejected: wrong PIN "
+		sm_modem_fail(m, &res->err,
+			      "%s: SIM PIN rejected: wrong PIN "
 			      "in %s (not retried: the SIM blocks after 3 "
-			      "tries)", sm_modem_dev(m), m->cfg.pin_file);
+			      "tries)",
+			      sm_modem_dev(m), m->cfg.pin_file);
 	else
 		step_failf(m, res, "entering the SIM PIN");
 	return SM_STEP_FAIL;
@@ -449,8 +455,7 @@ static enum sm_step_verdict csca_process(struct sm_modem *m,
 
 	for (size_t i = 0; ok(res) && i < res->nlines; i++)
 		if (sm_at_iter_init(&it, res->lines[i], "+CSCA:"))
-			sm_at_iter_str(&it, m->info.smsc,
-				       sizeof(m->info.smsc));
+			sm_at_iter_str(&it, m->info.smsc, sizeof(m->info.smsc));
 	return SM_STEP_NEXT;
 }
 
@@ -504,8 +509,7 @@ static enum sm_step_verdict cpms_query_process(struct sm_modem *m,
 	for (size_t i = 0; ok(res) && i < res->nlines; i++) {
 		if (!sm_at_iter_init(&it, res->lines[i], "+CPMS:") ||
 		    !sm_at_iter_str(&it, mem, sizeof(mem)) ||
-		    !sm_at_iter_int(&it, &used) ||
-		    !sm_at_iter_int(&it, &total))
+		    !sm_at_iter_int(&it, &used) || !sm_at_iter_int(&it, &total))
 			continue;
 		if (!m->info.mem[0])
 			snprintf(m->info.mem, sizeof(m->info.mem), "%s", mem);
@@ -536,8 +540,8 @@ static enum sm_step_verdict cnmi_test_process(struct sm_modem *m,
 		l += 6;
 		while (*l == ' ')
 			l++;
-		snprintf(m->info.cnmi_ranges, sizeof(m->info.cnmi_ranges),
-			 "%s", l);
+		snprintf(m->info.cnmi_ranges, sizeof(m->info.cnmi_ranges), "%s",
+			 l);
 	}
 	return SM_STEP_NEXT;
 }
@@ -595,68 +599,124 @@ static const struct sm_modem_step early_steps[] = {
 	/* V.250 6.2.4; the engine drops the echo of ATE0 itself */
 	{.name = "echo off", .cmd = "ATE0"},
 	/* 27.007 9.1: numeric +CME ERROR codes */
-	{.name = "numeric errors", .cmd = "AT+CMEE=1",
+	{.name = "numeric errors",
+	 .cmd = "AT+CMEE=1",
 	 .flags = SM_STEP_OPTIONAL},
 	/* 27.007 5.1, 5.2 */
-	{.name = "manufacturer", .cmd = "AT+CGMI", .flags = SM_STEP_OPTIONAL,
+	{.name = "manufacturer",
+	 .cmd = "AT+CGMI",
+	 .flags = SM_STEP_OPTIONAL,
 	 .process = cgmi_process},
-	{.name = "model", .cmd = "AT+CGMM", .flags = SM_STEP_OPTIONAL,
+	{.name = "model",
+	 .cmd = "AT+CGMM",
+	 .flags = SM_STEP_OPTIONAL,
 	 .process = cgmm_process},
 };
 
 static const struct sm_modem_step late_steps[] = {
 	/* 27.007 5.3, 5.4 */
-	{.name = "firmware", .cmd = "AT+CGMR", .flags = SM_STEP_OPTIONAL,
+	{.name = "firmware",
+	 .cmd = "AT+CGMR",
+	 .flags = SM_STEP_OPTIONAL,
 	 .process = cgmr_process},
-	{.name = "IMEI", .cmd = "AT+CGSN", .flags = SM_STEP_OPTIONAL,
+	{.name = "IMEI",
+	 .cmd = "AT+CGSN",
+	 .flags = SM_STEP_OPTIONAL,
 	 .process = cgsn_process},
 	/* 27.007 8.3 */
-	{.name = "SIM", .cmd = "AT+CPIN?", .prefixes = p_cpin,
+	{.name = "SIM",
+	 .cmd = "AT+CPIN?",
+	 .prefixes = p_cpin,
 	 .process = cpin_process},
-	{.name = "SIM PIN", .build = pin_build, .flags = SM_STEP_SECRET,
-	 .timeout_ms = 20000, .process = pin_process},
-	{.name = "SIM after PIN", .build = pin_check_build,
-	 .prefixes = p_cpin, .process = pin_check_process},
+	{.name = "SIM PIN",
+	 .build = pin_build,
+	 .flags = SM_STEP_SECRET,
+	 .timeout_ms = 20000,
+	 .process = pin_process},
+	{.name = "SIM after PIN",
+	 .build = pin_check_build,
+	 .prefixes = p_cpin,
+	 .process = pin_check_process},
 	/* 27.007 5.6 */
-	{.name = "IMSI", .cmd = "AT+CIMI", .flags = SM_STEP_OPTIONAL,
+	{.name = "IMSI",
+	 .cmd = "AT+CIMI",
+	 .flags = SM_STEP_OPTIONAL,
 	 .process = cimi_process},
 	/* ICCID: not in 27.007; +CCID (SIMCom, Telit), +ICCID (Sierra) */
-	{.name = "ICCID", .build = iccid_build, .flags = SM_STEP_OPTIONAL,
-	 .fallback = "AT+ICCID", .process = iccid_process},
+	{.name = "ICCID",
+	 .build = iccid_build,
+	 .flags = SM_STEP_OPTIONAL,
+	 .fallback = "AT+ICCID",
+	 .process = iccid_process},
 	/* 27.007 7.2, 10.1.22 */
-	{.name = "CS registration", .cmd = "AT+CREG?", .prefixes = p_creg,
-	 .flags = SM_STEP_OPTIONAL, .process = creg_process},
-	{.name = "EPS registration", .cmd = "AT+CEREG?", .prefixes = p_cereg,
-	 .flags = SM_STEP_OPTIONAL, .process = cereg_process},
+	{.name = "CS registration",
+	 .cmd = "AT+CREG?",
+	 .prefixes = p_creg,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = creg_process},
+	{.name = "EPS registration",
+	 .cmd = "AT+CEREG?",
+	 .prefixes = p_cereg,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = cereg_process},
 	/* 27.007 7.3: COPS? may take a while while searching */
-	{.name = "operator", .cmd = "AT+COPS?", .prefixes = p_cops,
-	 .flags = SM_STEP_OPTIONAL, .timeout_ms = 15000,
+	{.name = "operator",
+	 .cmd = "AT+COPS?",
+	 .prefixes = p_cops,
+	 .flags = SM_STEP_OPTIONAL,
+	 .timeout_ms = 15000,
 	 .process = cops_process},
-	{.name = "signal", .cmd = "AT+CSQ", .prefixes = p_csq,
-	 .flags = SM_STEP_OPTIONAL, .process = csq_process},
+	{.name = "signal",
+	 .cmd = "AT+CSQ",
+	 .prefixes = p_csq,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = csq_process},
 	/* 27.005 3.2.3 */
-	{.name = "SMS modes", .cmd = "AT+CMGF=?", .prefixes = p_cmgf,
-	 .flags = SM_STEP_OPTIONAL, .process = cmgf_test_process},
+	{.name = "SMS modes",
+	 .cmd = "AT+CMGF=?",
+	 .prefixes = p_cmgf,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = cmgf_test_process},
 	{.name = "PDU mode", .cmd = "AT+CMGF=0", .process = cmgf_process},
 	/* 27.005 3.3.1 */
-	{.name = "SMSC", .cmd = "AT+CSCA?", .prefixes = p_csca,
-	 .flags = SM_STEP_OPTIONAL, .process = csca_process},
+	{.name = "SMSC",
+	 .cmd = "AT+CSCA?",
+	 .prefixes = p_csca,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = csca_process},
 	/* 27.005 3.2.2 */
-	{.name = "storages", .cmd = "AT+CPMS=?", .prefixes = p_cpms,
-	 .flags = SM_STEP_OPTIONAL, .process = cpms_test_process},
-	{.name = "storage", .build = cpms_build, .prefixes = p_cpms,
-	 .flags = SM_STEP_OPTIONAL, .fallback = "AT+CPMS=\"SM\",\"SM\",\"SM\"",
+	{.name = "storages",
+	 .cmd = "AT+CPMS=?",
+	 .prefixes = p_cpms,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = cpms_test_process},
+	{.name = "storage",
+	 .build = cpms_build,
+	 .prefixes = p_cpms,
+	 .flags = SM_STEP_OPTIONAL,
+	 .fallback = "AT+CPMS=\"SM\",\"SM\",\"SM\"",
 	 .process = cpms_process},
-	{.name = "storage use", .cmd = "AT+CPMS?", .prefixes = p_cpms,
-	 .flags = SM_STEP_OPTIONAL, .process = cpms_query_process},
+	{.name = "storage use",
+	 .cmd = "AT+CPMS?",
+	 .prefixes = p_cpms,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = cpms_query_process},
 	/* 27.005 3.2.1 */
-	{.name = "SMS service", .cmd = "AT+CSMS=1", .prefixes = p_csms,
-	 .flags = SM_STEP_OPTIONAL, .process = csms_process},
+	{.name = "SMS service",
+	 .cmd = "AT+CSMS=1",
+	 .prefixes = p_csms,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = csms_process},
 	/* 27.005 3.4.1 */
-	{.name = "indications", .cmd = "AT+CNMI=?", .prefixes = p_cnmi,
-	 .flags = SM_STEP_OPTIONAL, .process = cnmi_test_process},
-	{.name = "indication setting", .build = cnmi_build,
-	 .flags = SM_STEP_OPTIONAL, .fallback = "AT+CNMI=1,1,0,0,0",
+	{.name = "indications",
+	 .cmd = "AT+CNMI=?",
+	 .prefixes = p_cnmi,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = cnmi_test_process},
+	{.name = "indication setting",
+	 .build = cnmi_build,
+	 .flags = SM_STEP_OPTIONAL,
+	 .fallback = "AT+CNMI=1,1,0,0,0",
 	 .process = cnmi_process},
 };
 
@@ -678,7 +738,6 @@ static void plan_rest(struct sm_modem *m)
 	for (size_t i = 0; i < nlate && m->nplan < SM_MODEM_PLAN_MAX; i++)
 		m->plan[m->nplan++] = &late_steps[i];
 }
-
 
 void sm_modem_init_start(struct sm_modem *m)
 {

@@ -56,11 +56,16 @@ const char *sm_sim_state_name(enum sm_sim_state s)
 const char *sm_modem_reg_name(int stat)
 {
 	static const char *const names[] = {
-		"not registered",     "home",
-		"searching",	      "denied",
-		"unknown",	      "roaming",
-		"home (SMS only)",    "roaming (SMS only)",
-		"emergency only",     "home (CSFB not preferred)",
+		"not registered",
+		"home",
+		"searching",
+		"denied",
+		"unknown",
+		"roaming",
+		"home (SMS only)",
+		"roaming (SMS only)",
+		"emergency only",
+		"home (CSFB not preferred)",
 		"roaming (CSFB not preferred)",
 	};
 
@@ -73,8 +78,8 @@ const char *sm_modem_reg_name(int stat)
 
 bool sm_modem_reg_ok(int stat)
 {
-	return stat == 1 || stat == 5 || stat == 6 || stat == 7 ||
-	       stat == 9 || stat == 10;
+	return stat == 1 || stat == 5 || stat == 6 || stat == 7 || stat == 9 ||
+	       stat == 10;
 }
 
 /* 27.007 8.5: 0 -113 dBm or less, 1 -111, 2..30 -109..-53, 31 -51+. */
@@ -417,8 +422,8 @@ const char *sm_modem_mask_line(const char *line, size_t len, char *buf,
 		if (j - i >= 6 && j > i + (line[i] == '+') &&
 		    (i == 0 || !isalnum((unsigned char)line[i - 1]))) {
 			char num[64], masked[64];
-			size_t n = j - i < sizeof(num) ? j - i
-						       : sizeof(num) - 1;
+			size_t n =
+				j - i < sizeof(num) ? j - i : sizeof(num) - 1;
 
 			memcpy(num, line + i, n);
 			num[n] = '\0';

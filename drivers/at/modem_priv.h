@@ -31,7 +31,7 @@ enum sm_step_verdict {
 	SM_STEP_RETRY, /* run this step again after SM_STEP_RETRY_MS */
 };
 
-#define SM_STEP_RETRY_MS 1000
+#define SM_STEP_RETRY_MS    1000
 #define SM_STEP_RETRIES_MAX 10
 
 /* Step flags. */
@@ -107,8 +107,8 @@ struct sm_modem_pending {
 };
 
 #define SM_MODEM_PENDING_MAX 64
-#define SM_MODEM_PLAN_MAX 64
-#define SM_MODEM_URCS_MAX 48
+#define SM_MODEM_PLAN_MAX    64
+#define SM_MODEM_URCS_MAX    48
 #define SM_MODEM_READING_MAX 16
 
 struct sm_modem_sendreq;
@@ -116,24 +116,24 @@ struct sm_modem_sendreq;
 struct sm_modem {
 	/* configuration (strings owned) */
 	struct sm_modem_config cfg;
-	char *name;	/* owned copy of cfg.name or cfg.device */
-	struct sm_loop *loop;	  /* NULL in attach mode */
-	struct sm_modem_ops ops;  /* owner's callbacks */
-	void *data;		  /* their argument */
+	char *name;		 /* owned copy of cfg.name or cfg.device */
+	struct sm_loop *loop;	 /* NULL in attach mode */
+	struct sm_modem_ops ops; /* owner's callbacks */
+	void *data;		 /* their argument */
 	/* transport */
-	struct sm_serial *serial; /* loop mode */
-	int fd_watch;		  /* loop watch id, 0 none */
-	unsigned fd_events;	  /* events it asks for */
-	int timer;		  /* loop timer id, 0 none */
-	struct sm_modem_io io;	  /* where bytes go, what time it is */
-	void *io_data;		  /* their argument */
-	struct sm_at *at;	  /* NULL when closed */
+	struct sm_serial *serial;    /* loop mode */
+	int fd_watch;		     /* loop watch id, 0 none */
+	unsigned fd_events;	     /* events it asks for */
+	int timer;		     /* loop timer id, 0 none */
+	struct sm_modem_io io;	     /* where bytes go, what time it is */
+	void *io_data;		     /* their argument */
+	struct sm_at *at;	     /* NULL when closed */
 	int urcs[SM_MODEM_URCS_MAX]; /* registrations to drop on close */
 	size_t nurcs;
 	/* what we know */
 	struct sm_modem_info info;
 	const struct sm_modem_profile *profile;
-	int cnmi_ds;	    /* <ds> chosen, 0 none */
+	int cnmi_ds; /* <ds> chosen, 0 none */
 	/* init */
 	const struct sm_modem_step *plan[SM_MODEM_PLAN_MAX];
 	size_t nplan;	    /* steps in the plan */
@@ -144,9 +144,9 @@ struct sm_modem {
 	char pin[16];	    /* read from pin_file when needed */
 	bool pin_sent;	    /* AT+CPIN="..." was sent */
 	/* failure, handled when the outermost entry point returns */
-	int depth;	     /* nesting of public entry points */
-	bool failing;	     /* go DOWN on the way out */
-	bool closing;	     /* tearing down: callbacks do nothing */
+	int depth;		  /* nesting of public entry points */
+	bool failing;		  /* go DOWN on the way out */
+	bool closing;		  /* tearing down: callbacks do nothing */
 	struct sm_error fail_err; /* why */
 	char fail_text[160];	  /* that, as a sentence */
 	/* sending */

@@ -26,21 +26,21 @@
 #include "modem_priv.h"
 
 struct sm_modem_sendreq {
-	struct sm_modem_sendreq *next;	    /* queue link */
+	struct sm_modem_sendreq *next;		    /* queue link */
 	struct sm_pdu_part parts[SM_PDU_PARTS_MAX]; /* encoded parts */
-	struct sm_modem_send_result res;    /* filled as parts go */
-	sm_modem_send_cb cb;		    /* owner's callback */
-	void *data;			    /* its argument */
-	bool active;			    /* AT+CMGS under way */
-	char to[SM_PDU_ADDR_MAX];	    /* masked, for logs */
+	struct sm_modem_send_result res;	    /* filled as parts go */
+	sm_modem_send_cb cb;			    /* owner's callback */
+	void *data;				    /* its argument */
+	bool active;				    /* AT+CMGS under way */
+	char to[SM_PDU_ADDR_MAX];		    /* masked, for logs */
 };
 
 /* Context of a read (+CMGR), a sweep (+CMGL) or a delete (+CMGD). */
 struct stored_ctx {
 	struct sm_modem *m;
-	char mem[4];  /* storage */
-	int index;    /* index, or -1 for a sweep */
-	unsigned id;  /* pending id (delete) */
+	char mem[4]; /* storage */
+	int index;   /* index, or -1 for a sweep */
+	unsigned id; /* pending id (delete) */
 };
 
 void sm_modem_noop_urc(const char *line, const char *pdu, void *data)
@@ -246,8 +246,8 @@ void sm_modem_sms_cancel(struct sm_modem *m, enum sm_err_kind kind,
 
 /* ---- receiving */
 
-static struct sm_modem_pending *find_stored(struct sm_modem *m,
-					    const char *mem, int index)
+static struct sm_modem_pending *find_stored(struct sm_modem *m, const char *mem,
+					    int index)
 {
 	for (size_t i = 0; i < SM_MODEM_PENDING_MAX; i++) {
 		struct sm_modem_pending *p = &m->pending[i];
@@ -300,9 +300,9 @@ static void deliver(struct sm_modem *m, const struct sm_sms *sms,
 	m->ops.inbound(m, &msg, m->data);
 }
 
-static void decode_and_deliver(struct sm_modem *m, const char *pdu,
-			       int length, const char *mem, int index,
-			       bool swept, bool cnma)
+static void decode_and_deliver(struct sm_modem *m, const char *pdu, int length,
+			       const char *mem, int index, bool swept,
+			       bool cnma)
 {
 	struct sm_sms *sms = malloc(sizeof(*sms));
 	char err[128];
@@ -339,8 +339,7 @@ static void select_mem(struct sm_modem *m, const char *mem)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "AT+CPMS=\"%s\"", mem);
-	sm_at_send(m->at, cmd, NULL, m->cfg.cmd_timeout_ms, plain_cb, m,
-		   NULL);
+	sm_at_send(m->at, cmd, NULL, m->cfg.cmd_timeout_ms, plain_cb, m, NULL);
 }
 
 /* Run @cmd on storage @mem, switching <mem1> there and back if needed. */
@@ -353,8 +352,7 @@ static int in_storage(struct sm_modem *m, const char *mem, const char *cmd,
 
 	if (other)
 		select_mem(m, mem);
-	rc = sm_at_send(m->at, cmd, prefixes, timeout_ms, cb, ctx,
-			stored_free);
+	rc = sm_at_send(m->at, cmd, prefixes, timeout_ms, cb, ctx, stored_free);
 	if (rc < 0)
 		free(ctx);
 	if (other)
@@ -390,8 +388,8 @@ static void cmgr_cb(const struct sm_at_response *res, void *data)
 	if (res->err.kind != SM_ERR_NONE) {
 		char e[128];
 
-		sm_modem_logf(m, SM_LOG_WARN, "cannot read %s %d: %s",
-			      ctx->mem, ctx->index,
+		sm_modem_logf(m, SM_LOG_WARN, "cannot read %s %d: %s", ctx->mem,
+			      ctx->index,
 			      sm_error_str(&res->err, e, sizeof(e)));
 		return;
 	}
@@ -427,8 +425,8 @@ static void read_stored(struct sm_modem *m, const char *mem, int index)
 	snprintf(m->reading[m->nreading].mem, sizeof(m->reading[0].mem), "%s",
 		 ctx->mem);
 	m->reading[m->nreading].index = index;
-	if (in_storage(m, ctx->mem, cmd, p_cmgr, m->cfg.cmd_timeout_ms,
-		       cmgr_cb, ctx) == 0)
+	if (in_storage(m, ctx->mem, cmd, p_cmgr, m->cfg.cmd_timeout_ms, cmgr_cb,
+		       ctx) == 0)
 		m->nreading++;
 }
 
@@ -517,9 +515,12 @@ void sm_modem_sms_register(struct sm_modem *m)
 		bool pdu;
 		sm_at_notify fn;
 	} urcs[] = {
-		{"+CMTI:", false, cmti_notify}, {"+CDSI:", false, cdsi_notify},
-		{"+CMT:", true, cmt_notify},	{"+CDS:", true, cds_notify},
-		{"+CREG:", false, creg_notify}, {"+CEREG:", false, cereg_notify},
+		{"+CMTI:", false, cmti_notify},
+		{"+CDSI:", false, cdsi_notify},
+		{"+CMT:", true, cmt_notify},
+		{"+CDS:", true, cds_notify},
+		{"+CREG:", false, creg_notify},
+		{"+CEREG:", false, cereg_notify},
 	};
 
 	for (size_t i = 0; i < sizeof(urcs) / sizeof(urcs[0]); i++) {
@@ -669,7 +670,8 @@ int sm_modem_queue_sweep(struct sm_modem *m)
 	m->sweep_at = 0; /* re-armed when the sweep answers */
 	rc = sweep_mem(m, m->info.mem);
 	/* reports kept in SR (<ds>=2) that no +CDSI announced */
-	if (rc == 0 && m->cnmi_ds == 2 && sm_mem_in_list(m->info.storages, "SR"))
+	if (rc == 0 && m->cnmi_ds == 2 &&
+	    sm_mem_in_list(m->info.storages, "SR"))
 		rc = sweep_mem(m, "SR");
 	return rc;
 }

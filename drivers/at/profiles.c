@@ -16,8 +16,11 @@ const struct sm_modem_profile sm_profile_generic = {
 };
 
 static const struct sm_modem_profile *const profiles[] = {
-	&sm_profile_generic, &sm_profile_huawei, &sm_profile_quectel,
-	&sm_profile_simcom,  NULL,
+	&sm_profile_generic,
+	&sm_profile_huawei,
+	&sm_profile_quectel,
+	&sm_profile_simcom,
+	NULL,
 };
 
 const struct sm_modem_profile *const *sm_profile_all(void)

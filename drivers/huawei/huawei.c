@@ -19,16 +19,17 @@
 static const char *const manufacturers[] = {"huawei", NULL};
 
 static const char *const ignored[] = {
-	"^RSSI:", "^HRSSILVL:", "^RSSILVL:", "^HCSQ:",	"^CSNR:",
-	"^MODE:", "^SRVST:",	"^SIMST:",   "^BOOT:",	"^DSFLOWRPT:",
-	"^EARST:", "^ACTIVEBAND:", "^SYSSTART", "^NDISSTAT:", "^STIN:",
-	"^CEND:", "^ORIG:",	"^CONF:",    "^CONN:",	"^LTERSRP:",
-	"^ANLEVEL:", "^CRSSI:", "^SMMEMFULL:", NULL,
+	"^RSSI:",    "^HRSSILVL:",   "^RSSILVL:",   "^HCSQ:",	  "^CSNR:",
+	"^MODE:",    "^SRVST:",	     "^SIMST:",	    "^BOOT:",	  "^DSFLOWRPT:",
+	"^EARST:",   "^ACTIVEBAND:", "^SYSSTART",   "^NDISSTAT:", "^STIN:",
+	"^CEND:",    "^ORIG:",	     "^CONF:",	    "^CONN:",	  "^LTERSRP:",
+	"^ANLEVEL:", "^CRSSI:",	     "^SMMEMFULL:", NULL,
 };
 
 static const struct sm_modem_step init[] = {
 	/* optional: some firmwares answer ERROR or COMMAND NOT SUPPORT */
-	{.name = "Huawei URCs off", .cmd = "AT^CURC=0",
+	{.name = "Huawei URCs off",
+	 .cmd = "AT^CURC=0",
 	 .flags = SM_STEP_OPTIONAL},
 };
 

@@ -20,8 +20,8 @@
 
 static const char *const manufacturers[] = {"quectel", NULL};
 
-static const char *const ignored[] = {"RDY", "+QIND:", "+QUSIM:",
-				      "POWERED DOWN", NULL};
+static const char *const ignored[] = {
+	"RDY", "+QIND:", "+QUSIM:", "POWERED DOWN", NULL};
 
 static const char *const qccid_prefix[] = {"+QCCID:", NULL};
 
@@ -49,8 +49,11 @@ static enum sm_step_verdict qccid_process(struct sm_modem *m,
 }
 
 static const struct sm_modem_step init[] = {
-	{.name = "ICCID", .cmd = "AT+QCCID", .prefixes = qccid_prefix,
-	 .flags = SM_STEP_OPTIONAL, .process = qccid_process},
+	{.name = "ICCID",
+	 .cmd = "AT+QCCID",
+	 .prefixes = qccid_prefix,
+	 .flags = SM_STEP_OPTIONAL,
+	 .process = qccid_process},
 };
 
 const struct sm_modem_profile sm_profile_quectel = {

@@ -24,16 +24,16 @@
 static const char *const manufacturers[] = {"simcom", "sim tech", NULL};
 
 static const char *const ignored[] = {
-	"RDY", "Call Ready", "SMS Ready", "+CFUN:", "+CPIN:",
-	"*PSUTTZ:", "DST:", "+PSUTTZ:", NULL,
+	"RDY",	    "Call Ready", "SMS Ready", "+CFUN:", "+CPIN:",
+	"*PSUTTZ:", "DST:",	  "+PSUTTZ:",  NULL,
 };
 
 static const struct sm_modem_step init[] = {
 	/* V.250 6.1.2; its result does not matter */
-	{.name = "factory settings", .cmd = "AT&F",
-	 .flags = SM_STEP_OPTIONAL},
+	{.name = "factory settings", .cmd = "AT&F", .flags = SM_STEP_OPTIONAL},
 	{.name = "echo off", .cmd = "ATE0"},
-	{.name = "numeric errors", .cmd = "AT+CMEE=1",
+	{.name = "numeric errors",
+	 .cmd = "AT+CMEE=1",
 	 .flags = SM_STEP_OPTIONAL},
 };
 

@@ -25,25 +25,25 @@
 #include "smsmatch/pdu.h"
 
 #define SM_REASM_PARTS_MAX 32
-#define SM_REASM_TEXT_MAX (SM_REASM_PARTS_MAX * (SM_PDU_TEXT_MAX - 1) + 1)
+#define SM_REASM_TEXT_MAX  (SM_REASM_PARTS_MAX * (SM_PDU_TEXT_MAX - 1) + 1)
 
 struct sm_reasm;
 
 /* A whole (or timed-out) message; fill by the functions below. */
 struct sm_reasm_msg {
-	char from[SM_PDU_ADDR_MAX];	 /* originator */
-	char text[SM_REASM_TEXT_MAX];	 /* parts' texts in order, UTF-8 */
-	enum sm_pdu_coding coding;	 /* of the first part received */
-	unsigned parts;			 /* parts the message has (1 if not
-					  * concatenated) */
-	unsigned received;		 /* parts that arrived */
-	bool incomplete;		 /* delivered on timeout or eviction */
-	bool has_timestamp;		 /* timestamp below is set */
-	time_t timestamp;		 /* SC timestamp of the first part */
-	int tz_minutes;			 /* its offset */
-	unsigned ref;			 /* concatenation reference */
+	char from[SM_PDU_ADDR_MAX];   /* originator */
+	char text[SM_REASM_TEXT_MAX]; /* parts' texts in order, UTF-8 */
+	enum sm_pdu_coding coding;    /* of the first part received */
+	unsigned parts;		      /* parts the message has (1 if not
+				       * concatenated) */
+	unsigned received;	      /* parts that arrived */
+	bool incomplete;	      /* delivered on timeout or eviction */
+	bool has_timestamp;	      /* timestamp below is set */
+	time_t timestamp;	      /* SC timestamp of the first part */
+	int tz_minutes;		      /* its offset */
+	unsigned ref;		      /* concatenation reference */
 	uint64_t tags[SM_REASM_PARTS_MAX]; /* the caller's tag of each part */
-	unsigned ntags;			 /* how many */
+	unsigned ntags;			   /* how many */
 };
 
 /*

@@ -26,28 +26,28 @@
 
 #include "cli.h"
 
-#define PFX "smsmatch: modem: "
+#define PFX	  "smsmatch: modem: "
 #define PORTS_MAX 64
 
 enum job { JOB_PROBE, JOB_SEND, JOB_LISTEN };
 
 struct cli {
-	enum job job;		  /* what we are doing */
-	const char *device;	  /* as given */
-	char path[256];		  /* resolved path */
-	struct sm_loop *loop;	  /* private loop */
-	struct sm_modem *m;	  /* the modem */
-	struct sm_log log;	  /* to stderr */
-	bool done;		  /* leave the loop */
-	int rc;			  /* exit code */
-	bool quiet;		  /* probe --all: no error lines */
+	enum job job;	      /* what we are doing */
+	const char *device;   /* as given */
+	char path[256];	      /* resolved path */
+	struct sm_loop *loop; /* private loop */
+	struct sm_modem *m;   /* the modem */
+	struct sm_log log;    /* to stderr */
+	bool done;	      /* leave the loop */
+	int rc;		      /* exit code */
+	bool quiet;	      /* probe --all: no error lines */
 	/* send */
-	const char *to;		  /* --to */
-	const char *text;	  /* TEXT */
-	bool wait_report;	  /* --wait-report */
-	struct sm_modem_send_result sent; /* what the send did */
-	bool have_sent;		  /* sent is filled */
-	unsigned reports_left;	  /* reports still awaited */
+	const char *to;			    /* --to */
+	const char *text;		    /* TEXT */
+	bool wait_report;		    /* --wait-report */
+	struct sm_modem_send_result sent;   /* what the send did */
+	bool have_sent;			    /* sent is filled */
+	unsigned reports_left;		    /* reports still awaited */
 	bool report_done[SM_PDU_PARTS_MAX]; /* per part */
 	/* listen */
 	bool json;		  /* --json */
@@ -143,8 +143,9 @@ static void print_sms(struct cli *c, const struct sm_reasm_msg *msg)
 		json_object_set_new(o, "type", json_string("sms"));
 		json_object_set_new(o, "from", json_string(msg->from));
 		json_object_set_new(o, "text", json_string(msg->text));
-		json_object_set_new(o, "encoding",
-				    json_string(sm_pdu_coding_name(msg->coding)));
+		json_object_set_new(
+			o, "encoding",
+			json_string(sm_pdu_coding_name(msg->coding)));
 		json_object_set_new(o, "parts", json_integer(msg->parts));
 		json_object_set_new(o, "timestamp",
 				    msg->has_timestamp ? json_string(ts)
@@ -156,8 +157,8 @@ static void print_sms(struct cli *c, const struct sm_reasm_msg *msg)
 	}
 	printf("SMS from %s at %s (%s, %u part%s%s)\n%s\n\n", msg->from,
 	       ts[0] ? ts : "?", sm_pdu_coding_name(msg->coding), msg->parts,
-	       msg->parts > 1 ? "s" : "",
-	       msg->incomplete ? ", INCOMPLETE" : "", msg->text);
+	       msg->parts > 1 ? "s" : "", msg->incomplete ? ", INCOMPLETE" : "",
+	       msg->text);
 	fflush(stdout);
 }
 
@@ -198,10 +199,12 @@ static void print_info(const struct cli *c, const struct sm_modem_info *i)
 	       sm_modem_reg_name(i->creg), i->creg,
 	       i->cereg >= 0 ? sm_modem_reg_name(i->cereg) : "unsupported",
 	       i->cereg);
-	printf("operator:      %s%s\n", i->operator_name[0] ? i->operator_name
-							  : "-",
-	       i->act == 7 ? " (LTE)" : i->act >= 2 ? " (3G)" :
-	       i->act >= 0 ? " (2G)" : "");
+	printf("operator:      %s%s\n",
+	       i->operator_name[0] ? i->operator_name : "-",
+	       i->act == 7   ? " (LTE)"
+	       : i->act >= 2 ? " (3G)"
+	       : i->act >= 0 ? " (2G)"
+			     : "");
 	if (i->rssi == 99 || i->rssi < 0)
 		printf("signal:        unknown (rssi 99)\n");
 	else
@@ -217,8 +220,8 @@ static void print_info(const struct cli *c, const struct sm_modem_info *i)
 	printf("CNMI:          supported %s, set %s\n",
 	       i->cnmi_ranges[0] ? i->cnmi_ranges : "?",
 	       i->cnmi[0] ? i->cnmi : "-");
-	printf("SMS service:   %s\n", i->csms1 ? "phase 2+ (+CSMS=1)"
-					       : "phase 2");
+	printf("SMS service:   %s\n",
+	       i->csms1 ? "phase 2+ (+CSMS=1)" : "phase 2");
 	fflush(stdout);
 }
 
@@ -372,8 +375,8 @@ static void inbound_cb(struct sm_modem *m, const struct sm_modem_msg *in,
 		print_report(c, sms);
 		sm_modem_ack(c->m, in->id);
 		if (--c->reports_left == 0)
-			finish(c, sms->status < 0x20 ? SM_EXIT_OK
-						     : SM_EXIT_ERROR);
+			finish(c,
+			       sms->status < 0x20 ? SM_EXIT_OK : SM_EXIT_ERROR);
 		return;
 	}
 }
@@ -502,9 +505,9 @@ static int resolve(struct cli *c)
 		serial[colon - serial] = '\0';
 	else
 		index = 0;
-	if (!serial[0] || sm_serial_find_by_usb_serial(serial, (unsigned)index,
-							c->path,
-							sizeof(c->path)) < 0) {
+	if (!serial[0] ||
+	    sm_serial_find_by_usb_serial(serial, (unsigned)index, c->path,
+					 sizeof(c->path)) < 0) {
 		fprintf(stderr,
 			PFX "%s: no serial port with USB serial number "
 			    "\"%s\" (index %ld)\n",
@@ -540,8 +543,7 @@ static int probe_all(struct cli *c, const struct sm_modem_config *cfg)
 		if (p->usb_vid >= 0)
 			printf("%s  usb %04x:%04x  serial %s  %s\n", p->path,
 			       p->usb_vid, p->usb_pid,
-			       p->serial[0] ? p->serial : "-",
-			       p->description);
+			       p->serial[0] ? p->serial : "-", p->description);
 		else
 			printf("%s  (not USB)  %s\n", p->path, p->description);
 		fflush(stdout);
@@ -578,8 +580,7 @@ static int probe_all(struct cli *c, const struct sm_modem_config *cfg)
 				       "%s, SIM %s, signal %d dBm\n",
 				       info->manufacturer, info->model,
 				       info->revision, info->profile,
-				       sm_sim_state_name(info->sim),
-				       info->dbm);
+				       sm_sim_state_name(info->sim), info->dbm);
 			else
 				printf("    -> not usable: %s\n",
 				       info->down_reason);
@@ -666,9 +667,11 @@ int sm_cli_modem(int argc, char **argv, const struct sm_cli_globals *g)
 			usage(stderr);
 			return SM_EXIT_USAGE;
 		}
-		if (val == NULL && strcmp(a, "--") != 0 && strchr(a, '=') == NULL &&
-		    (strcmp(a, "--pin-file") == 0 || strcmp(a, "--timeout") == 0 ||
-		     strcmp(a, "--to") == 0 || strcmp(a, "--count") == 0)) {
+		if (val == NULL && strcmp(a, "--") != 0 &&
+		    strchr(a, '=') == NULL &&
+		    (strcmp(a, "--pin-file") == 0 ||
+		     strcmp(a, "--timeout") == 0 || strcmp(a, "--to") == 0 ||
+		     strcmp(a, "--count") == 0)) {
 			fprintf(stderr, PFX "%s: %s needs a value\n", sub, a);
 			usage(stderr);
 			return SM_EXIT_USAGE;
@@ -703,9 +706,9 @@ int sm_cli_modem(int argc, char **argv, const struct sm_cli_globals *g)
 	if (npos < 1 || (c.job == JOB_SEND && npos < 2) ||
 	    (c.job != JOB_SEND && npos > 1)) {
 		fprintf(stderr, PFX "%s: %s\n", sub,
-			npos < 1 ? "missing DEVICE" :
-			npos < 2 && c.job == JOB_SEND ? "missing TEXT"
-						      : "too many arguments");
+			npos < 1			? "missing DEVICE"
+			: npos < 2 && c.job == JOB_SEND ? "missing TEXT"
+							: "too many arguments");
 		usage(stderr);
 		return SM_EXIT_USAGE;
 	}
@@ -726,16 +729,16 @@ int sm_cli_modem(int argc, char **argv, const struct sm_cli_globals *g)
 			print_info(&c, &c.info);
 		return rc;
 	case JOB_SEND: {
-		struct sm_pdu_part *parts = calloc(SM_PDU_PARTS_MAX,
-						   sizeof(*parts));
+		struct sm_pdu_part *parts =
+			calloc(SM_PDU_PARTS_MAX, sizeof(*parts));
 		struct sm_pdu_submit_opts o = {.validity_minutes = -1};
 		char err[128];
 		int n;
 
 		/* check the number and text before touching the modem */
 		n = parts ? sm_pdu_encode_submit(c.to, c.text, &o, parts,
-						  SM_PDU_PARTS_MAX, NULL, err,
-						  sizeof(err))
+						 SM_PDU_PARTS_MAX, NULL, err,
+						 sizeof(err))
 			  : -ENOMEM;
 		free(parts);
 		if (n < 0) {
@@ -764,8 +767,10 @@ int sm_cli_modem(int argc, char **argv, const struct sm_cli_globals *g)
 			 "timed out waiting for messages");
 		if (rc != SM_EXIT_OK && count && c.printed < count &&
 		    c.rc == SM_EXIT_ERROR && timeout > 0)
-			fprintf(stderr, PFX "%s: %ld of %ld message(s) "
-				"received\n", c.path, c.printed, count);
+			fprintf(stderr,
+				PFX "%s: %ld of %ld message(s) "
+				    "received\n",
+				c.path, c.printed, count);
 		sm_reasm_free(c.reasm);
 		free(c.msg);
 		return rc;

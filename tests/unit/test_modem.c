@@ -26,7 +26,7 @@
 /* ---- the fake modem */
 
 #define RULES_MAX 512
-#define SENT_MAX 256
+#define SENT_MAX  256
 
 struct rule {
 	const char *cmd;   /* exact command without CR; "PDU" for a PDU */
@@ -181,16 +181,14 @@ static void healthy(struct fake *f)
 	on(f, "AT+CGSN", "\r\n356938035643809\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CIMI", "\r\n208011234567890\r\n\r\nOK\r\n", -1);
-	on(f, "AT+CCID", "\r\n+CCID: 89330123456789012345\r\n\r\nOK\r\n",
-	   -1);
+	on(f, "AT+CCID", "\r\n+CCID: 89330123456789012345\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CREG?", "\r\n+CREG: 0,1\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n", -1);
 	on(f, "AT+COPS?", "\r\n+COPS: 0,0,\"Orange F\",7\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CSQ", "\r\n+CSQ: 20,99\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CMGF=?", "\r\n+CMGF: (0,1)\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CMGF=0", "\r\nOK\r\n", -1);
-	on(f, "AT+CSCA?", "\r\n+CSCA: \"+33695000695\",145\r\n\r\nOK\r\n",
-	   -1);
+	on(f, "AT+CSCA?", "\r\n+CSCA: \"+33695000695\",145\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CPMS=?",
 	   "\r\n+CPMS: (\"SM\",\"ME\",\"SR\"),(\"SM\",\"ME\"),(\"SM\",\"ME\")"
 	   "\r\n\r\nOK\r\n",
@@ -205,10 +203,8 @@ static void healthy(struct fake *f)
 	on(f, "AT+CNMI=2,1,0,2,0", "\r\nOK\r\n", -1);
 	on(f, "AT+CMGL=4", "\r\nOK\r\n", -1);
 	on(f, "AT+CMMS=2", "\r\nOK\r\n", -1);
-	on(f, "AT+CPMS=\"SR\"", "\r\n+CPMS: 1,30,0,30,0,30\r\n\r\nOK\r\n",
-	   -1);
-	on(f, "AT+CPMS=\"ME\"", "\r\n+CPMS: 0,30,0,30,0,30\r\n\r\nOK\r\n",
-	   -1);
+	on(f, "AT+CPMS=\"SR\"", "\r\n+CPMS: 1,30,0,30,0,30\r\n\r\nOK\r\n", -1);
+	on(f, "AT+CPMS=\"ME\"", "\r\n+CPMS: 0,30,0,30,0,30\r\n\r\nOK\r\n", -1);
 }
 
 static struct sm_modem *start(struct fake *f, const char *pin_file,
@@ -379,8 +375,8 @@ static void sim_pin_refused(void **state)
 	(void)state;
 	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
 		struct fake *f = fake_new();
-		char *path = v[k].mode ? pin_file(v[k].mode, v[k].content)
-				       : NULL;
+		char *path =
+			v[k].mode ? pin_file(v[k].mode, v[k].content) : NULL;
 		char reply[64];
 		struct sm_modem *m;
 
@@ -429,13 +425,13 @@ static void send_multipart(void **state)
 	for (int i = 7; i >= 0; i--) {
 		static char cmgs[8][32];
 
-		snprintf(cmgs[i], sizeof(cmgs[i]), "\r\n+CMGS: %d\r\n\r\nOK\r\n",
-			 40 + i);
+		snprintf(cmgs[i], sizeof(cmgs[i]),
+			 "\r\n+CMGS: %d\r\n\r\nOK\r\n", 40 + i);
 		on(f, "PDU", cmgs[i], 1);
 	}
-	assert_int_equal(sm_modem_send(m, "+33612345678", long_text, NULL,
-				       send_cb, f),
-			 0);
+	assert_int_equal(
+		sm_modem_send(m, "+33612345678", long_text, NULL, send_cb, f),
+		0);
 	pump(f, m);
 	assert_int_equal(f->nres, 1);
 	assert_int_equal(f->res.err.kind, SM_ERR_NONE);
@@ -472,11 +468,11 @@ static void send_cms_error_part2(void **state)
 		snprintf(cmds[len], sizeof(cmds[len]), "AT+CMGS=%d", len);
 		on(f, cmds[len], "\r\n> ", -1);
 	}
-	on(f, "PDU", "\r\n+CMS ERROR: 500\r\n", 1); /* part 2 */
+	on(f, "PDU", "\r\n+CMS ERROR: 500\r\n", 1);    /* part 2 */
 	on(f, "PDU", "\r\n+CMGS: 7\r\n\r\nOK\r\n", 1); /* part 1 */
-	assert_int_equal(sm_modem_send(m, "+33612345678", long_text, NULL,
-				       send_cb, f),
-			 0);
+	assert_int_equal(
+		sm_modem_send(m, "+33612345678", long_text, NULL, send_cb, f),
+		0);
 	pump(f, m);
 	assert_int_equal(f->nres, 1);
 	assert_int_equal(f->res.err.kind, SM_ERR_CMS);
@@ -516,9 +512,8 @@ static void cmti_during_cmgs(void **state)
 		 deliver_pdu);
 	on(f, "AT+CMGR=3", reply, -1);
 	on(f, "AT+CMGD=3", "\r\nOK\r\n", -1);
-	assert_int_equal(sm_modem_send(m, "+33612345678", "Salut", NULL,
-				       send_cb, f),
-			 0);
+	assert_int_equal(
+		sm_modem_send(m, "+33612345678", "Salut", NULL, send_cb, f), 0);
 	pump(f, m);
 	assert_int_equal(f->nres, 1);
 	assert_int_equal(f->res.err.kind, SM_ERR_NONE);
@@ -595,8 +590,7 @@ static void cdsi_sm_quectel(void **state)
 	healthy(f);
 	on(f, "AT+CGMI", "\r\nQuectel\r\n\r\nOK\r\n", -1);
 	on(f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n", -1);
-	on(f, "AT+QCCID", "\r\n+QCCID: 89330123456789012349\r\n\r\nOK\r\n",
-	   -1);
+	on(f, "AT+QCCID", "\r\n+QCCID: 89330123456789012349\r\n\r\nOK\r\n", -1);
 	snprintf(reply, sizeof(reply), "\r\n+CMGR: 0,,24\r\n%s\r\n\r\nOK\r\n",
 		 report_pdu);
 	on(f, "AT+CMGR=0", reply, -1);
@@ -649,9 +643,9 @@ static void silent_modem(void **state)
 	assert_non_null(strstr(f->reason, "AT+CSQ"));
 	assert_int_equal(sm_modem_info(m)->timeouts, 1);
 	assert_int_equal(sm_modem_deadline(m), UINT64_MAX);
-	assert_int_equal(sm_modem_send(m, "+33612345678", "x", NULL, send_cb,
-				       f),
-			 -ENOTCONN);
+	assert_int_equal(
+		sm_modem_send(m, "+33612345678", "x", NULL, send_cb, f),
+		-ENOTCONN);
 	sm_modem_free(m);
 	fake_free(f);
 }

@@ -20,7 +20,7 @@ static void cnmi_choice(void **state)
 	static const struct {
 		const char *ranges; /* +CNMI=? */
 		int pref_ds;
-		const char *want;   /* NULL: -ENOTSUP */
+		const char *want; /* NULL: -ENOTSUP */
 		int ds;
 	} v[] = {
 		/* SIM800L (faucamp/python-gsmmodem #60): <ds> 0,1 only */
@@ -53,9 +53,9 @@ static void cnmi_choice(void **state)
 					 -ENOTSUP);
 			continue;
 		}
-		assert_int_equal(sm_choose_cnmi(&r, v[i].pref_ds, buf,
-						sizeof(buf), &ds),
-				 0);
+		assert_int_equal(
+			sm_choose_cnmi(&r, v[i].pref_ds, buf, sizeof(buf), &ds),
+			0);
 		assert_string_equal(buf, v[i].want);
 		assert_int_equal(ds, v[i].ds);
 	}
@@ -82,7 +82,8 @@ static void cpms_lists(void **state)
 		{"+CPMS: (\"ME\",\"MT\",\"SM\",\"SR\"),(\"ME\",\"MT\",\"SM\","
 		 "\"SR\"),(\"ME\",\"MT\",\"SM\",\"SR\")",
 		 "ME,MT,SM,SR"},
-		{"+CPMS: (\"SM\", \"ME\", \"SM_P\", \"ME_P\", \"MT\"), (\"SM\")",
+		{"+CPMS: (\"SM\", \"ME\", \"SM_P\", \"ME_P\", \"MT\"), "
+		 "(\"SM\")",
 		 "SM,ME,SM_P,ME_P,MT"},
 		{"+CPMS: ((\"SM\",\"BM\",\"SR\"),(\"SM\"))", "SM,BM,SR"},
 		{"+CPMS: (ME\", \"SR\"), (\"ME\", \"SR\"), (\"ME\")", "ME,SR"},
@@ -92,9 +93,8 @@ static void cpms_lists(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		assert_int_equal(sm_parse_cpms_list(v[i].line, buf,
-						    sizeof(buf)),
-				 0);
+		assert_int_equal(
+			sm_parse_cpms_list(v[i].line, buf, sizeof(buf)), 0);
 		assert_string_equal(buf, v[i].want);
 	}
 	assert_true(sm_mem_in_list("ME,MT,SM,SR", "SM"));
@@ -109,14 +109,13 @@ static void registration(void **state)
 {
 	(void)state;
 	assert_int_equal(sm_parse_reg("+CREG: 0,1", "+CREG:"), 1);
-	assert_int_equal(sm_parse_reg("+CREG: 2,5,\"00C3\",\"0000001A\",7",
-				      "+CREG:"),
-			 5);
+	assert_int_equal(
+		sm_parse_reg("+CREG: 2,5,\"00C3\",\"0000001A\",7", "+CREG:"),
+		5);
 	/* URC forms (huawei_creg.txt): "+CREG: 1" and with location */
 	assert_int_equal(sm_parse_reg("+CREG: 1", "+CREG:"), 1);
-	assert_int_equal(sm_parse_reg("+CREG: 2,\"00C3\",\"0000001A\"",
-				      "+CREG:"),
-			 2);
+	assert_int_equal(
+		sm_parse_reg("+CREG: 2,\"00C3\",\"0000001A\"", "+CREG:"), 2);
 	assert_int_equal(sm_parse_reg("+CEREG: 0,3", "+CEREG:"), 3);
 	assert_int_equal(sm_parse_reg("+CSQ: 1,2", "+CREG:"), -1);
 	assert_string_equal(sm_modem_reg_name(1), "home");
@@ -155,9 +154,8 @@ static void headers(void **state)
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		struct sm_msg_header h;
 
-		assert_int_equal(sm_parse_msg_header(v[i].line, v[i].prefix,
-						     &h),
-				 0);
+		assert_int_equal(
+			sm_parse_msg_header(v[i].line, v[i].prefix, &h), 0);
 		assert_int_equal(h.index, v[i].index);
 		assert_int_equal(h.stat, v[i].stat);
 		assert_int_equal(h.length, v[i].length);
@@ -210,8 +208,7 @@ static void masking(void **state)
 	assert_string_equal(buf, "<PDU 62 hex>");
 	sm_modem_mask_line("AT+CPIN=\"1234\"", 14, buf, sizeof(buf));
 	assert_string_equal(buf, "AT+CPIN=<hidden>");
-	sm_modem_mask_line("+CSCA: \"+33695000695\",145", 25, buf,
-			   sizeof(buf));
+	sm_modem_mask_line("+CSCA: \"+33695000695\",145", 25, buf, sizeof(buf));
 	assert_null(strstr(buf, "33695000695"));
 	assert_non_null(strstr(buf, "95\",145"));
 	sm_modem_mask_line("+CMGS: 12", 9, buf, sizeof(buf));

@@ -173,8 +173,8 @@ static void bounds(void **state)
 	struct sm_sms b = part("+33600000001", 2, false, 2, 1, "b");
 	struct sm_sms c = part("+33600000001", 3, false, 2, 1, "c");
 	struct sm_sms bad = part("+33600000001", 4, false, 2, 3, "x");
-	struct sm_sms huge = part("+33600000001", 5, false,
-				  SM_REASM_PARTS_MAX + 1, 1, "x");
+	struct sm_sms huge =
+		part("+33600000001", 5, false, SM_REASM_PARTS_MAX + 1, 1, "x");
 
 	(void)state;
 	assert_int_equal(sm_reasm_add(r, &bad, 1, 0, out), -EINVAL);
@@ -194,10 +194,9 @@ static void bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(single),   cmocka_unit_test(out_of_order),
-		cmocka_unit_test(duplicates),
-		cmocka_unit_test(refs_kept_apart),
-		cmocka_unit_test(timeout),  cmocka_unit_test(bounds),
+		cmocka_unit_test(single),     cmocka_unit_test(out_of_order),
+		cmocka_unit_test(duplicates), cmocka_unit_test(refs_kept_apart),
+		cmocka_unit_test(timeout),    cmocka_unit_test(bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
