@@ -32,6 +32,24 @@
  * to callbacks are borrowed for the duration of the callback only.  Every
  * queued command carries its destroy function, called once right after its
  * callback (see sm_at_send() for the one case where neither runs).
+ *
+ * After a timeout: a modem that answers late must not have its answer taken
+ * for the next command's.  So when a command times out the engine writes
+ * ESC (27.005 3.5.1: leaves the PDU input state, if the command was waiting
+ * for "> "), completes it with SM_ERR_TIMEOUT, and then waits for a quiet
+ * period (SM_AT_QUIET_MS with no line received, at most SM_AT_DRAIN_MAX_MS)
+ * before it writes the next command.  Lines that arrive during that period
+ * and are not URCs are dropped (traced STRAY).  sm_at_deadline() covers the
+ * quiet period, so the owner's tick ends it.
+ *
+ * Re-entrancy: callbacks and notifications run only from sm_at_feed(),
+ * sm_at_tick(), sm_at_flush() and sm_at_free(), never from sm_at_send().
+ * From inside them you may queue commands, (un)register handlers, flush,
+ * free the data they were given, and call sm_at_free() on the engine: the
+ * memory is then released when the outermost engine call returns, every
+ * queued command still completes exactly once (SM_ERR_CANCELLED), and any
+ * further sm_at_send() on it returns -ESHUTDOWN.  Callbacks must not call
+ * sm_at_feed() (it returns -EBUSY) or sm_at_tick() (ignored).
  */
 #ifndef SMSMATCH_AT_H
 #define SMSMATCH_AT_H
@@ -46,6 +64,10 @@
 #define SM_AT_LINE_MAX 2048
 /* Most intermediate lines one response may collect (a full +CMGL sweep). */
 #define SM_AT_LINES_MAX 1024
+/* Quiet period after a timeout before the next command is written. */
+#define SM_AT_QUIET_MS 500
+/* Longest that quiet period may be stretched by a chatty modem. */
+#define SM_AT_DRAIN_MAX_MS 3000
 
 struct sm_at;
 
@@ -110,9 +132,20 @@ void sm_at_free(struct sm_at *at);
  *
  * Returns a command id > 0; @cb will be called exactly once and then
  * @destroy(@data) if @destroy is not NULL.  Returns a negative errno
- * (-ENOMEM, -E2BIG for a command over SM_AT_LINE_MAX, -EINVAL) when the
- * command could not be queued: then neither @cb nor @destroy is called and
- * the caller still owns @data.
+ * (-ENOMEM, -E2BIG for a command over SM_AT_LINE_MAX, -EINVAL for a NULL
+ * or empty command, a NULL @cb or a command holding CR, LF, Ctrl-Z or ESC,
+ * -ESHUTDOWN once the engine is being freed) when the command could not be
+ * queued: then neither @cb nor @destroy is called and the caller still owns
+ * @data.  The command is written at once if nothing is in flight; if that
+ * write fails, the command completes with SM_ERR_IO at the next
+ * sm_at_tick() (sm_at_deadline() then says "now"): @cb never runs from
+ * inside sm_at_send().
+ *
+ * Echo lines equal to @cmd (case-insensitive, any number of them) are
+ * dropped while it is in flight.  An intermediate line starting with
+ * "+CMGR:" or "+CMGL:" makes the next line its body (taken whatever it
+ * says, unless it is a final result: a text-mode status report has no
+ * body).
  */
 #define SM_AT_DEFAULT_TIMEOUT_MS 5000
 int sm_at_send(struct sm_at *at, const char *cmd, const char *const *prefixes,
@@ -124,8 +157,12 @@ int sm_at_send(struct sm_at *at, const char *cmd, const char *const *prefixes,
  * text, copied) followed by Ctrl-Z (0x1A): AT+CMGS=<len> or AT+CMGW=<len>
  * in PDU mode, or the text of AT+CMGS="<number>" in text mode.  If the
  * modem answers a final result instead of the prompt, that result completes
- * the command and nothing more is written.  Same return and ownership rules
- * as sm_at_send().
+ * the command and nothing more is written.  The rest of the prompt line
+ * (Huawei E1750 echoes the PDU there) and a later line equal to @pdu are
+ * dropped.  @timeout_ms runs once until the prompt and again from the
+ * moment the PDU is written.  Same return and ownership rules as
+ * sm_at_send(); @pdu is bounded by SM_AT_LINE_MAX too (-E2BIG) and must not
+ * hold CR, LF, Ctrl-Z or ESC (-EINVAL).
  */
 int sm_at_send_pdu(struct sm_at *at, const char *cmd, const char *pdu,
 		   const char *const *prefixes, unsigned timeout_ms,
@@ -133,14 +170,17 @@ int sm_at_send_pdu(struct sm_at *at, const char *cmd, const char *pdu,
 
 /*
  * Feed bytes read from the modem.  Callbacks and notifications run from
- * inside this call.  Returns 0, or -EIO if a write triggered by the bytes
- * (a PDU after the prompt) failed.  Callbacks may queue new commands.
+ * inside this call.  Returns 0, -EIO if a write triggered by the bytes
+ * (a PDU after the prompt) failed (that command completes with SM_ERR_IO),
+ * or -EBUSY when called from inside a callback.  Callbacks may queue new
+ * commands.
  */
 int sm_at_feed(struct sm_at *at, const void *bytes, size_t len);
 
 /*
  * Let time pass: a command whose deadline has passed completes with
- * SM_ERR_TIMEOUT and the next one is written.
+ * SM_ERR_TIMEOUT (and the next one is written after the quiet period); a
+ * command whose write failed completes with SM_ERR_IO.
  */
 void sm_at_tick(struct sm_at *at);
 
@@ -149,7 +189,9 @@ uint64_t sm_at_deadline(const struct sm_at *at);
 
 /*
  * Complete every queued command with @kind (SM_ERR_IO when the port went
- * away, SM_ERR_CANCELLED on shutdown) and reset the parser.
+ * away, SM_ERR_CANCELLED on shutdown) and @reason as its text (may be
+ * NULL), and reset the parser and the quiet period.  Commands queued by
+ * those callbacks stay queued (and are written at once).
  */
 void sm_at_flush(struct sm_at *at, enum sm_err_kind kind, const char *reason);
 
@@ -161,8 +203,11 @@ size_t sm_at_pending(const struct sm_at *at);
  * "RING", "^RSSI:").  With @expects_pdu the next line is collected and passed
  * as the @pdu argument (27.005 3.4.1 +CMT/+CDS in PDU mode).  The prefix is
  * copied.  A URC line always wins over a command's prefixes unless the
- * command in flight asked for that very prefix (AT+CREG? vs +CREG: URC).
- * Returns an id > 0 or a negative errno.
+ * command in flight asked for that very prefix (AT+CREG? vs +CREG: URC):
+ * precisely, unless one of the command's prefixes matches the line.
+ * Every matching handler is called, in registration order.  Returns an
+ * id > 0 or a negative errno (-EINVAL for an empty prefix or NULL @fn,
+ * -E2BIG for a prefix over SM_AT_LINE_MAX, -ENOMEM).
  */
 int sm_at_register(struct sm_at *at, const char *prefix, bool expects_pdu,
 		   sm_at_notify fn, void *data);
@@ -187,12 +232,23 @@ struct sm_at_iter {
  */
 bool sm_at_iter_init(struct sm_at_iter *it, const char *line,
 		     const char *prefix);
-/* Next parameter as an integer; false if absent or not a number. */
+/*
+ * Next parameter as a decimal integer; false if absent (empty, end of line
+ * or of a list) or not a number.  On false the cursor does not move, so the
+ * caller may try sm_at_iter_str() or sm_at_iter_skip() instead.  The same
+ * holds for every sm_at_iter_* function below.
+ */
 bool sm_at_iter_int(struct sm_at_iter *it, long *out);
 /*
+ * Next parameter as a range "0-2" (@min 0, @max 2) or a single number
+ * "3" (both 3), as found in the lists of test commands (AT+CNMI=?).
+ */
+bool sm_at_iter_range(struct sm_at_iter *it, long *min, long *max);
+/*
  * Next parameter as a string: quoted ("...", quotes removed) or bare up to the
- * next comma, copied into @buf of @len bytes (NUL-terminated).  False if
- * absent or if it does not fit.
+ * next comma or ')' (trailing spaces removed), copied into @buf of @len bytes
+ * (NUL-terminated).  An empty field (",,") gives "".  False at the end of
+ * the line or of a list, for an unterminated quote, or if it does not fit.
  */
 bool sm_at_iter_str(struct sm_at_iter *it, char *buf, size_t len);
 /* Skip one parameter, whatever it is.  False at the end of the line. */
