@@ -31,6 +31,8 @@ struct sm_modem_sendreq {
 	struct sm_modem_send_result res;	    /* filled as parts go */
 	sm_modem_send_cb cb;			    /* owner's callback */
 	void *data;				    /* its argument */
+	int (*part_writing)(struct sm_modem *, unsigned, unsigned, void *);
+	void (*part_sent)(struct sm_modem *, unsigned, int, void *);
 	bool active;				    /* AT+CMGS under way */
 	char to[SM_PDU_ADDR_MAX];		    /* masked, for logs */
 };
@@ -93,6 +95,11 @@ static int send_part(struct sm_modem *m, struct sm_modem_sendreq *req)
 	const struct sm_pdu_part *part = &req->parts[req->res.sent];
 	char cmd[32];
 
+	/* The owner persists "about to write" before any byte goes out. */
+	if (req->part_writing &&
+	    req->part_writing(m, req->res.sent + 1, req->res.parts,
+			      req->data) != 0)
+		return -ECANCELED;
 	/* 27.005 3.5.1: AT+CMGS=<length> in PDU mode, then the PDU, ^Z */
 	snprintf(cmd, sizeof(cmd), "AT+CMGS=%u", part->tpdu_len);
 	return sm_at_send_pdu(m->at, cmd, part->hex, p_cmgs,
@@ -122,7 +129,10 @@ static void start_send(struct sm_modem *m)
 	rc = send_part(m, req);
 	if (rc > 0)
 		return;
-	sm_error_set(&e, SM_ERR_FAILURE, rc, "cannot queue AT+CMGS");
+	if (rc == -ECANCELED)
+		sm_error_set(&e, SM_ERR_CANCELLED, -1, "cancelled by owner");
+	else
+		sm_error_set(&e, SM_ERR_FAILURE, rc, "cannot queue AT+CMGS");
 	finish_send(m, req, &e);
 }
 
@@ -159,16 +169,26 @@ static void cmgs_cb(const struct sm_at_response *res, void *data)
 	 */
 	req->res.mr[req->res.sent++] = (int)mr;
 	m->info.sent_parts++;
+	if (req->part_sent)
+		req->part_sent(m, req->res.sent, (int)mr, req->data);
 	if (req->res.sent == req->res.parts) {
 		finish_send(m, req, NULL);
 		return;
 	}
 	if (m->failing)
 		return;
-	if (send_part(m, req) < 0) {
+	{
+		int rc = send_part(m, req);
 		struct sm_error e;
 
-		sm_error_set(&e, SM_ERR_FAILURE, -1, "cannot queue AT+CMGS");
+		if (rc >= 0)
+			return;
+		if (rc == -ECANCELED)
+			sm_error_set(&e, SM_ERR_CANCELLED, -1,
+				     "cancelled by owner");
+		else
+			sm_error_set(&e, SM_ERR_FAILURE, rc,
+				     "cannot queue AT+CMGS");
 		finish_send(m, req, &e);
 	}
 }
@@ -200,7 +220,10 @@ int sm_modem_send(struct sm_modem *m, const char *to, const char *text,
 	req = calloc(1, sizeof(*req));
 	if (!req)
 		return -ENOMEM;
-	o.ref = m->concat_ref++ & 0xff;
+	if (opts && opts->concat_ref >= 0)
+		o.ref = (unsigned)opts->concat_ref & 0xff;
+	else
+		o.ref = m->concat_ref++ & 0xff;
 	n = sm_pdu_encode_submit(to, text, &o, req->parts, SM_PDU_PARTS_MAX,
 				 &req->res.coding, err, sizeof(err));
 	if (n < 0) {
@@ -211,8 +234,19 @@ int sm_modem_send(struct sm_modem *m, const char *to, const char *text,
 	req->res.parts = (unsigned)n;
 	for (int i = 0; i < SM_PDU_PARTS_MAX; i++)
 		req->res.mr[i] = -1;
+	if (opts && opts->first_part > 1) {
+		if (opts->first_part > (unsigned)n) {
+			free(req);
+			return -EINVAL;
+		}
+		req->res.sent = opts->first_part - 1;
+	}
 	req->cb = cb;
 	req->data = data;
+	if (opts) {
+		req->part_writing = opts->part_writing;
+		req->part_sent = opts->part_sent;
+	}
 	sm_log_mask_number(to, req->to, sizeof(req->to));
 	for (tail = &m->sendq; *tail; tail = &(*tail)->next)
 		;

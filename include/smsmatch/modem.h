@@ -143,10 +143,39 @@ struct sm_modem_io {
 	uint64_t (*now)(void *data);
 };
 
+struct sm_modem;
+
 struct sm_modem_send_opts {
 	enum sm_text_mode mode; /* alphabet choice (SM_TEXT_AUTO) */
 	bool status_report;	/* request a status report */
 	int validity_minutes;	/* relative validity, -1 none */
+	/*
+	 * Concatenation reference for a long text, 0..255, or -1 for the
+	 * modem's own counter.  A message resumed after a crash must use
+	 * the reference its first parts went out with.
+	 */
+	int concat_ref;
+	/*
+	 * First part to send, 1-based (0 and 1: all).  Parts before it were
+	 * sent earlier (before a crash or on an earlier claim) and are
+	 * skipped; the text is split exactly as then.
+	 */
+	unsigned first_part;
+	/*
+	 * Optional, called with the send's @data right before part @part
+	 * (1-based) of @parts is handed to the AT engine, so that the owner
+	 * can persist "about to write" first.  A non-zero return stops the
+	 * send: the callback then reports SM_ERR_CANCELLED at that part and
+	 * nothing of it is written.
+	 */
+	int (*part_writing)(struct sm_modem *m, unsigned part, unsigned parts,
+			    void *data);
+	/*
+	 * Optional, called with the send's @data when the network accepted
+	 * part @part: +CMGS: @mr (-1 when the modem printed no reference).
+	 */
+	void (*part_sent)(struct sm_modem *m, unsigned part, int mr,
+			  void *data);
 };
 
 /* The outcome of one sm_modem_send(), borrowed by the callback. */
@@ -208,7 +237,9 @@ void sm_modem_close(struct sm_modem *m);
 /*
  * Send @text (UTF-8) to @to as one SMS, in as many parts as needed, every
  * part on this modem in order (AT+CMMS=2 before a multipart sequence).
- * @opts may be NULL (auto alphabet, status report requested).  Sends are
+ * @opts may be NULL (auto alphabet, status report requested, the modem's
+ * own concatenation reference, every part); a zeroed struct means GSM/UCS-2
+ * auto, no status report, concat_ref 0.  Sends are
  * queued (up to SM_MODEM_SENDQ_MAX) and run one after the other.
  * Returns 0 and later calls @cb exactly once, or a negative errno without
  * calling it: -ENOTCONN when not READY, -EBUSY when the queue is full,

@@ -297,7 +297,8 @@ static void state_cb(struct sm_modem *m, enum sm_modem_state state,
 				   &(struct sm_modem_send_opts){
 					   .mode = SM_TEXT_AUTO,
 					   .status_report = c->wait_report,
-					   .validity_minutes = -1},
+					   .validity_minutes = -1,
+					   .concat_ref = -1},
 				   send_cb, c);
 		if (rc < 0) {
 			fprintf(stderr, PFX "%s: cannot send: %s\n", c->path,

@@ -490,6 +490,138 @@ static void send_cms_error_part2(void **state)
 	fake_free(f);
 }
 
+
+/* Owner's per-part journal for send_resume_hooks. */
+struct journal {
+	struct fake *f;		/* the fake modem, to count commands */
+	char events[16][24];	/* "w2" (writing part 2), "s2:41" (sent) */
+	int n;			/* events so far */
+	unsigned cancel_at;	/* part whose writing hook refuses, 0 none */
+	int cmgs_before;	/* AT+CMGS written before this send */
+	unsigned first;		/* first part of this send */
+};
+
+static int journal_writing(struct sm_modem *m, unsigned part, unsigned parts,
+			   void *data)
+{
+	struct journal *j = data;
+	int ncmgs = 0;
+
+	(void)m;
+	(void)parts;
+	/* Called before the part's AT+CMGS reaches the modem. */
+	for (int i = 0; i < j->f->nsent; i++)
+		ncmgs += strncmp(j->f->sent[i], "AT+CMGS=", 8) == 0;
+	assert_int_equal(ncmgs - j->cmgs_before, (int)(part - j->first));
+	snprintf(j->events[j->n++], sizeof(j->events[0]), "w%u", part);
+	return part == j->cancel_at ? -1 : 0;
+}
+
+static void journal_sent(struct sm_modem *m, unsigned part, int mr,
+			 void *data)
+{
+	struct journal *j = data;
+
+	(void)m;
+	snprintf(j->events[j->n++], sizeof(j->events[0]), "s%u:%d", part, mr);
+}
+
+static void journal_done(struct sm_modem *m,
+			 const struct sm_modem_send_result *r, void *data)
+{
+	struct journal *j = data;
+
+	send_cb(m, r, j->f);
+}
+
+/*
+ * A message resumed after a crash: parts 1 and 2 went out before, the
+ * daemon restarts at part 3 with the same concatenation reference, and
+ * journals every part before and after it is written.
+ */
+static void send_resume_hooks(void **state)
+{
+	struct fake *f = fake_new();
+	struct journal j = {.f = f, .first = 3};
+	struct sm_modem_send_opts o = {
+		.mode = SM_TEXT_AUTO,
+		.validity_minutes = -1,
+		.concat_ref = 77,
+		.first_part = 3,
+		.part_writing = journal_writing,
+		.part_sent = journal_sent,
+	};
+	struct sm_sms sms;
+	struct sm_modem *m;
+	int ncmgs = 0;
+
+	(void)state;
+	healthy(f);
+	m = start(f, NULL, NULL);
+	for (int len = 10; len < 200; len++) {
+		static char cmds[200][16];
+
+		snprintf(cmds[len], sizeof(cmds[len]), "AT+CMGS=%d", len);
+		on(f, cmds[len], "\r\n> ", -1);
+	}
+	on(f, "PDU", "\r\n+CMGS: 42\r\n\r\nOK\r\n", 1);
+	on(f, "PDU", "\r\n+CMGS: 41\r\n\r\nOK\r\n", 1);
+	assert_int_equal(sm_modem_send(m, "+33612345678", long_text, &o,
+				       journal_done, &j),
+			 0);
+	pump(f, m);
+	assert_int_equal(f->nres, 1);
+	assert_int_equal(f->res.err.kind, SM_ERR_NONE);
+	assert_int_equal(f->res.parts, 4);
+	assert_int_equal(f->res.sent, 4);
+	assert_int_equal(f->res.mr[0], -1); /* sent before the restart */
+	assert_int_equal(f->res.mr[2], 41);
+	assert_int_equal(f->res.mr[3], 42);
+	assert_int_equal(j.n, 4);
+	assert_string_equal(j.events[0], "w3");
+	assert_string_equal(j.events[1], "s3:41");
+	assert_string_equal(j.events[2], "w4");
+	assert_string_equal(j.events[3], "s4:42");
+	/* Only parts 3 and 4 were written, with reference 77, seq 3 and 4. */
+	for (int i = 0; i < f->nsent; i++) {
+		if (strncmp(f->sent[i], "AT+CMGS=", 8) == 0)
+			ncmgs++;
+		if (strlen(f->sent[i]) > 40 &&
+		    sm_pdu_decode(f->sent[i], -1, &sms, NULL, 0) == 0) {
+			assert_int_equal(sms.concat.ref, 77);
+			assert_int_equal(sms.concat.total, 4);
+			assert_true(sms.concat.seq >= 3);
+		}
+	}
+	assert_int_equal(ncmgs, 2);
+
+	/* The owner refuses part 2 (cancelled meanwhile): nothing written. */
+	j.n = 0;
+	j.cancel_at = 2;
+	j.first = 2;
+	j.cmgs_before = ncmgs;
+	o.first_part = 2;
+	f->nres = 0;
+	ncmgs = f->nsent;
+	assert_int_equal(sm_modem_send(m, "+33612345678", long_text, &o,
+				       journal_done, &j),
+			 0);
+	pump(f, m);
+	assert_int_equal(f->nres, 1);
+	assert_int_equal(f->res.err.kind, SM_ERR_CANCELLED);
+	assert_int_equal(f->res.failed_part, 2);
+	for (int i = ncmgs; i < f->nsent; i++)
+		assert_true(strncmp(f->sent[i], "AT+CMGS=", 8) != 0);
+	/* A first part beyond the message is refused at once. */
+	o.first_part = 9;
+	assert_int_equal(sm_modem_send(m, "+33612345678", long_text, &o,
+				       journal_done, &j),
+			 -EINVAL);
+	assert_int_equal(sm_modem_info(m)->state, SM_MODEM_READY);
+	sm_modem_free(m);
+	fake_free(f);
+}
+
 /* V006 of tests/corpus/pdus.tsv: "Test" ... a 7-bit SMS-DELIVER */
 static const char deliver_pdu[] =
 	"07913366003051F5040B913366304381F900005180719120348004D4F29C0E";
@@ -673,6 +805,7 @@ int main(void)
 		cmocka_unit_test(sim_pin_refused),
 		cmocka_unit_test(send_multipart),
 		cmocka_unit_test(send_cms_error_part2),
+		cmocka_unit_test(send_resume_hooks),
 		cmocka_unit_test(cmti_during_cmgs),
 		cmocka_unit_test(cmgl_sweep_corpus),
 		cmocka_unit_test(cdsi_sm_quectel),
