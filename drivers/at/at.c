@@ -412,6 +412,20 @@ static void destroy(struct sm_at *at)
 	free(at);
 }
 
+/*
+ * Drop a partial line left in the scanner when a command times out or
+ * the quiet period after it ends: it belongs to the command that gave up.
+ * SIMCom SIM7000G sent "+CMS ERROR:" with no line end, and the echo of
+ * the next command then read "+CMS ERROR:AT+CGATT?" (TinyGSM#470).
+ */
+static void drop_partial(struct sm_at *at)
+{
+	if (at->len && !at->overlong)
+		at_trace(at, SM_AT_TRACE_STRAY, at->line, at->len);
+	at->len = 0;
+	at->prompt_echo = false;
+}
+
 /* Leave an engine entry point: release a dead engine at the outermost. */
 static void leave(struct sm_at *at)
 {
@@ -915,6 +929,7 @@ void sm_at_tick(struct sm_at *at)
 				break;
 			}
 			at->state = AT_IDLE;
+			drop_partial(at);
 			kick(at);
 			break;
 		case AT_WAIT:
@@ -933,6 +948,7 @@ void sm_at_tick(struct sm_at *at)
 			snprintf(why, sizeof(why), "no answer to %.*s in %u ms",
 				 (int)(at->head->len < 40 ? at->head->len : 40),
 				 at->head->wire, at->head->timeout_ms);
+			drop_partial(at);
 			at->drain_limit = t + SM_AT_DRAIN_MAX_MS;
 			at->deadline = t + SM_AT_QUIET_MS;
 			complete_head(at,

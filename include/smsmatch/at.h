@@ -39,7 +39,8 @@
  * for "> "), completes it with SM_ERR_TIMEOUT, and then waits for a quiet
  * period (SM_AT_QUIET_MS with no line received, at most SM_AT_DRAIN_MAX_MS)
  * before it writes the next command.  Lines that arrive during that period
- * and are not URCs are dropped (traced STRAY).  sm_at_deadline() covers the
+ * and are not URCs are dropped (traced STRAY), and so is a partial line
+ * left in the scanner at the timeout and at the end of the quiet period.  sm_at_deadline() covers the
  * quiet period, so the owner's tick ends it.
  *
  * Re-entrancy: callbacks and notifications run only from sm_at_feed(),
