@@ -610,7 +610,7 @@ static bool same_text(const char *line, size_t tn, const char *s,
 }
 
 /* One complete, non-empty line from the modem. */
-static void handle_line(struct sm_at *at, const char *line, size_t n)
+static void handle_line(struct sm_at *at, char *line, size_t n)
 {
 	struct sm_error err;
 	size_t tn = n;
@@ -637,6 +637,8 @@ static void handle_line(struct sm_at *at, const char *line, size_t n)
 		}
 	}
 	if (in_flight(at) && parse_final(line, tn, &err)) {
+		/* the final as the caller sees it: "OK", not "OK " */
+		line[tn] = '\0';
 		complete_head(at, &err, line, AT_IDLE);
 		return;
 	}

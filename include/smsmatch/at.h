@@ -98,7 +98,7 @@ struct sm_at_response {
 	struct sm_error err;	  /* kind SM_ERR_NONE when the result was OK */
 	const char *const *lines; /* intermediate lines, in order */
 	size_t nlines;		  /* how many */
-	const char *final;	  /* the final result line, or "" on timeout */
+	const char *final;	  /* final result line (trailing spaces cut), or "" */
 };
 
 /* Called exactly once per command, on every path. */
