@@ -40,8 +40,8 @@
  * period (SM_AT_QUIET_MS with no line received, at most SM_AT_DRAIN_MAX_MS)
  * before it writes the next command.  Lines that arrive during that period
  * and are not URCs are dropped (traced STRAY), and so is a partial line
- * left in the scanner at the timeout and at the end of the quiet period.  sm_at_deadline() covers the
- * quiet period, so the owner's tick ends it.
+ * left in the scanner at the timeout and at the end of the quiet period.
+ * sm_at_deadline() covers the quiet period, so the owner's tick ends it.
  *
  * Re-entrancy: callbacks and notifications run only from sm_at_feed(),
  * sm_at_tick(), sm_at_flush() and sm_at_free(), never from sm_at_send().
@@ -98,7 +98,7 @@ struct sm_at_response {
 	struct sm_error err;	  /* kind SM_ERR_NONE when the result was OK */
 	const char *const *lines; /* intermediate lines, in order */
 	size_t nlines;		  /* how many */
-	const char *final;	  /* final result line (trailing spaces cut), or "" */
+	const char *final;	  /* final result (spaces cut), or "" */
 };
 
 /* Called exactly once per command, on every path. */

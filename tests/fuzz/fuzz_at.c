@@ -24,14 +24,14 @@
 #include "smsmatch/at.h"
 
 struct fz {
-	struct sm_at *at;  /* NULL once freed */
-	uint64_t now;	   /* the fake clock */
-	int fail_writes;   /* fail the next n writes */
-	size_t written;	   /* bytes written (not kept) */
-	long live;	   /* commands queued and not yet destroyed */
-	int free_in_cb;	   /* free the engine from the next callback */
-	int queue_in_cb;   /* queue a command from the next callbacks */
-	int urc_ids[8];	   /* registrations that can be removed */
+	struct sm_at *at; /* NULL once freed */
+	uint64_t now;	  /* the fake clock */
+	int fail_writes;  /* fail the next n writes */
+	size_t written;	  /* bytes written (not kept) */
+	long live;	  /* commands queued and not yet destroyed */
+	int free_in_cb;	  /* free the engine from the next callback */
+	int queue_in_cb;  /* queue a command from the next callbacks */
+	int urc_ids[8];	  /* registrations that can be removed */
 	size_t nurc;
 };
 
@@ -168,7 +168,8 @@ static const struct {
 	{"AT+CMGR=1", p_cmgr, NULL},
 	{"AT+CREG?", p_creg, NULL},
 	{"ATE0", p_none, NULL},
-	{"AT+CMGS=23", p_cmgs, "000101099121436587f900000cf4f29c0e6a97e7f3f0b90c"},
+	{"AT+CMGS=23", p_cmgs,
+	 "000101099121436587f900000cf4f29c0e6a97e7f3f0b90c"},
 	{"AT+CMGS=\"+4915000000000\"", p_cmgs, "blatest"},
 };
 
@@ -230,7 +231,8 @@ static void misc(struct fz *f, unsigned arg)
 		break;
 	case 2:
 		if (f->nurc < sizeof(f->urc_ids) / sizeof(f->urc_ids[0])) {
-			unsigned u = (arg / 8) % (sizeof(urcs) / sizeof(urcs[0]));
+			unsigned u =
+				(arg / 8) % (sizeof(urcs) / sizeof(urcs[0]));
 
 			id = sm_at_register(f->at, urcs[u].prefix, urcs[u].pdu,
 					    fz_urc, f);

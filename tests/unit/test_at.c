@@ -56,16 +56,16 @@
 
 #include "smsmatch/at.h"
 
-#define MAX_SLOTS 64
+#define MAX_SLOTS  64
 #define MAX_EVENTS 64
-#define OUT_MAX 65536
+#define OUT_MAX	   65536
 
 struct slot {
-	bool done;		 /* the callback ran */
-	int calls;		 /* times the callback ran */
-	int destroys;		 /* times destroy ran */
-	int destroy_after_cb;	 /* destroy ran after the callback */
-	struct sm_error err;	 /* copy of res->err */
+	bool done;		      /* the callback ran */
+	int calls;		      /* times the callback ran */
+	int destroys;		      /* times destroy ran */
+	int destroy_after_cb;	      /* destroy ran after the callback */
+	struct sm_error err;	      /* copy of res->err */
 	char *lines[SM_AT_LINES_MAX]; /* copies of res->lines */
 	size_t nlines;
 	char final[SM_AT_LINE_MAX + 1];
@@ -79,12 +79,12 @@ struct event {
 struct harness {
 	const char *file;
 	int lineno;
-	size_t chunk;		/* feed chunk size, 0 = all at once */
+	size_t chunk; /* feed chunk size, 0 = all at once */
 	uint64_t now;
 	struct sm_at *at;
 	unsigned char out[OUT_MAX]; /* bytes the engine wrote */
 	size_t outlen;
-	int fail_writes;	/* fail the next n writes */
+	int fail_writes; /* fail the next n writes */
 	struct slot slots[MAX_SLOTS];
 	size_t nslots, checked;
 	struct event urcs[MAX_EVENTS];
@@ -169,12 +169,12 @@ static void h_urc(const char *line, const char *pdu, void *data)
 
 /* ---- transcript reader ----------------------------------------------- */
 
-#define TFAIL(h, ...)                                                       \
-	do {                                                                 \
-		char m_[512];                                                \
-		snprintf(m_, sizeof(m_), __VA_ARGS__);                       \
-		fail_msg("%s:%d (chunk %zu): %s", (h)->file, (h)->lineno,    \
-			 (h)->chunk, m_);                                    \
+#define TFAIL(h, ...)                                                          \
+	do {                                                                   \
+		char m_[512];                                                  \
+		snprintf(m_, sizeof(m_), __VA_ARGS__);                         \
+		fail_msg("%s:%d (chunk %zu): %s", (h)->file, (h)->lineno,      \
+			 (h)->chunk, m_);                                      \
 	} while (0)
 
 /* Decode escapes of @s into @out; returns the length. */
@@ -283,14 +283,16 @@ static void check_result(struct harness *h, char *arg)
 			if (bar)
 				*bar = '\0';
 			if (i >= s->nlines || strcmp(s->lines[i], tok) != 0)
-				TFAIL(h, "line %zu: got \"%s\", expected \"%s\"",
+				TFAIL(h,
+				      "line %zu: got \"%s\", expected \"%s\"",
 				      i, i < s->nlines ? s->lines[i] : "(none)",
 				      tok);
 			i++;
 			tok = bar ? bar + 3 : NULL;
 		}
 		if (i != s->nlines)
-			TFAIL(h, "got %zu lines, expected %zu (first extra: %s)",
+			TFAIL(h,
+			      "got %zu lines, expected %zu (first extra: %s)",
 			      s->nlines, i, s->lines[i]);
 		if (strcmp(s->final, "OK") != 0)
 			TFAIL(h, "final \"%s\"", s->final);
@@ -371,7 +373,8 @@ static void check_trace(struct harness *h, char *arg)
 		TFAIL(h, "trace %s \"%s\", expected %s", e->a, e->b, arg);
 	if (rest) {
 		char want[SM_AT_LINE_MAX + 1];
-		size_t n = unescape(rest, (unsigned char *)want, SM_AT_LINE_MAX);
+		size_t n =
+			unescape(rest, (unsigned char *)want, SM_AT_LINE_MAX);
 
 		want[n] = '\0';
 		if (strcmp(e->b, want) != 0)
@@ -633,10 +636,10 @@ static const struct sm_at_io d_io = {.write = d_write, .now = d_now};
 
 enum {
 	ACT_NONE,
-	ACT_QUEUE,  /* queue AT+CSQ from the callback */
-	ACT_FREE,   /* free the engine from the callback */
-	ACT_FLUSH,  /* flush from the callback */
-	ACT_FEED,   /* feed from the callback: must be refused */
+	ACT_QUEUE, /* queue AT+CSQ from the callback */
+	ACT_FREE,  /* free the engine from the callback */
+	ACT_FLUSH, /* flush from the callback */
+	ACT_FEED,  /* feed from the callback: must be refused */
 };
 
 static void d_destroy(void *data)
@@ -663,9 +666,9 @@ static void d_cb(const struct sm_at_response *res, void *data)
 	case ACT_FREE:
 		sm_at_free(d->at);
 		/* the engine refuses new work but does not crash */
-		assert_int_equal(sm_at_send(d->at, "AT", NULL, 0, d_cb, d,
-					    d_destroy),
-				 -ESHUTDOWN);
+		assert_int_equal(
+			sm_at_send(d->at, "AT", NULL, 0, d_cb, d, d_destroy),
+			-ESHUTDOWN);
 		break;
 	case ACT_FLUSH:
 		sm_at_flush(d->at, SM_ERR_IO, "port gone");
@@ -824,9 +827,9 @@ static void test_send_errors(void **state)
 	big[SM_AT_LINE_MAX + 1] = '\0';
 	assert_int_equal(sm_at_send(d->at, big, NULL, 0, d_cb, d, NULL),
 			 -E2BIG);
-	assert_int_equal(sm_at_send_pdu(d->at, "AT+CMGS=1", big, NULL, 0,
-					d_cb, d, NULL),
-			 -E2BIG);
+	assert_int_equal(
+		sm_at_send_pdu(d->at, "AT+CMGS=1", big, NULL, 0, d_cb, d, NULL),
+		-E2BIG);
 	assert_int_equal(sm_at_send(d->at, "", NULL, 0, d_cb, d, NULL),
 			 -EINVAL);
 	assert_int_equal(sm_at_send(d->at, NULL, NULL, 0, d_cb, d, NULL),
@@ -838,12 +841,12 @@ static void test_send_errors(void **state)
 	assert_int_equal(sm_at_send_pdu(d->at, "AT+CMGS=1", "00\x1a", NULL, 0,
 					d_cb, d, NULL),
 			 -EINVAL);
-	assert_int_equal(sm_at_send_pdu(d->at, "AT+CMGS=1", NULL, NULL, 0,
-					d_cb, d, NULL),
+	assert_int_equal(sm_at_send_pdu(d->at, "AT+CMGS=1", NULL, NULL, 0, d_cb,
+					d, NULL),
 			 -EINVAL);
-	assert_int_equal(sm_at_register(d->at, "", false,
-					(sm_at_notify)NULL, NULL),
-			 -EINVAL);
+	assert_int_equal(
+		sm_at_register(d->at, "", false, (sm_at_notify)NULL, NULL),
+		-EINVAL);
 	assert_int_equal(sm_at_pending(d->at), 0);
 	assert_int_equal(d->outlen, 0);
 	assert_int_equal(d->calls, 0);
@@ -921,7 +924,8 @@ static void test_deadline_and_timeout(void **state)
 	sm_at_tick(d->at);
 	assert_int_equal(d->calls, 1);
 	assert_int_equal(d->last.kind, SM_ERR_TIMEOUT);
-	assert_string_equal(d->last.text, "no answer to AT+COPS=? in 120000 ms");
+	assert_string_equal(d->last.text,
+			    "no answer to AT+COPS=? in 120000 ms");
 	/* the quiet period is a deadline too */
 	assert_int_equal(sm_at_deadline(d->at), d->now + SM_AT_QUIET_MS);
 	sm_at_free(d->at);
