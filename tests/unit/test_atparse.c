@@ -31,6 +31,7 @@ enum op_kind {
 	OP_NOCLOSE, /* sm_at_iter_close_list() fails */
 	OP_END,	    /* at the end: skip, str, int, open, close all fail */
 	OP_SMALL,   /* sm_at_iter_str() into a 4-byte buffer fails */
+	OP_STR4,    /* sm_at_iter_str() into a 4-byte buffer gives s */
 };
 
 struct op {
@@ -95,12 +96,31 @@ struct vector {
 	{                                                                      \
 		OP_END, 0, 0, NULL                                             \
 	}
+#define STR4(x)                                                                \
+	{                                                                      \
+		OP_STR4, 0, 0, (x)                                             \
+	}
 #define SMALL                                                                  \
 	{                                                                      \
 		OP_SMALL, 0, 0, NULL                                           \
 	}
 
 static const struct vector vectors[] = {
+	{"wavecom_multiband_900e_1800.txt (padded model line)",
+	 " MULTIBAND  900E  1800 ",
+	 "",
+	 true,
+	 {S("MULTIBAND  900E  1800"), E}},
+	{"alcatel_s320.txt (buffer bounds)",
+	 "+CPMS: (\"SM_P\", \"MT\", \"ME_P\")",
+	 "+CPMS:",
+	 true,
+	 {O, SMALL, S("SM_P"), STR4("MT"), SMALL, S("ME_P"), C, E}},
+	{"huawei_k4510.txt (exact fit)",
+	 "+CSCA: \"+32475161616\",145",
+	 "+CSCA:",
+	 true,
+	 {S("+32475161616"), STR4("145"), E}},
 	{"huawei_e1752.txt", "+CSQ: 9,99", "+CSQ:", true, {I(9), I(99), E}},
 	{"siemens.txt (2 params after n,stat)",
 	 "+CREG: 0,1,\"5E25\",\"605F\"",
@@ -368,6 +388,10 @@ static void run_vector(const struct vector *v)
 			break;
 		case OP_SMALL:
 			ok = !sm_at_iter_str(&it, buf, 4) && it.p == before;
+			break;
+		case OP_STR4:
+			ok = sm_at_iter_str(&it, buf, 4) &&
+			     strcmp(buf, op->s) == 0;
 			break;
 		case OP_RANGE:
 			ok = sm_at_iter_range(&it, &a, &b) && a == op->a &&
