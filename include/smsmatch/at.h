@@ -202,7 +202,8 @@ size_t sm_at_pending(const struct sm_at *at);
 /*
  * Register @fn for unsolicited lines starting with @prefix ("+CMTI:",
  * "RING", "^RSSI:").  With @expects_pdu the next line is collected and passed
- * as the @pdu argument (27.005 3.4.1 +CMT/+CDS in PDU mode).  The prefix is
+ * as the @pdu argument (27.005 3.4.1 +CMT/+CDS in PDU mode), whatever it
+ * says; if that line is over SM_AT_LINE_MAX the URC is dropped (traced).  The prefix is
  * copied.  A URC line always wins over a command's prefixes unless the
  * command in flight asked for that very prefix (AT+CREG? vs +CREG: URC):
  * precisely, unless one of the command's prefixes matches the line.
