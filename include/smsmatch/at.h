@@ -203,9 +203,9 @@ size_t sm_at_pending(const struct sm_at *at);
  * Register @fn for unsolicited lines starting with @prefix ("+CMTI:",
  * "RING", "^RSSI:").  With @expects_pdu the next line is collected and passed
  * as the @pdu argument (27.005 3.4.1 +CMT/+CDS in PDU mode), whatever it
- * says; if that line is over SM_AT_LINE_MAX the URC is dropped (traced).  The prefix is
- * copied.  A URC line always wins over a command's prefixes unless the
- * command in flight asked for that very prefix (AT+CREG? vs +CREG: URC):
+ * says; if that line is over SM_AT_LINE_MAX the URC is dropped (traced).  The
+ * prefix is copied.  A URC line always wins over a command's prefixes unless
+ * the command in flight asked for that very prefix (AT+CREG? vs +CREG: URC):
  * precisely, unless one of the command's prefixes matches the line.
  * Every matching handler is called, in registration order.  Returns an
  * id > 0 or a negative errno (-EINVAL for an empty prefix or NULL @fn,
