@@ -28,6 +28,13 @@ ifeq ($(CC),cc)
 CC := gcc
 endif
 
+# Quiet by default; `make V=1` prints every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
@@ -63,6 +70,8 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all check check-one deps fuzz bench format demo clean tests
 .DEFAULT_GOAL := all
+# Keep the objects of test programs (pattern-rule intermediates).
+.SECONDARY:
 
 all: $(PROGS)
 
@@ -77,32 +86,38 @@ deps:
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(call obj,$(LIB_SRCS))
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/smsmatch: $(call obj,$(CLI_SRCS)) $(LIB)
-	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/smsmatchd: $(call obj,$(DAEMON_SRCS)) $(LIB)
-	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/smsmatch-modemsim: $(call obj,$(SIM_SRCS)) $(LIB)
-	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o \
 		$(call obj,$(TESTLIB_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $^ $(LIBS) $(TEST_LIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LIBS) $(TEST_LIBS) -o $@
 
 # Each fuzz target is also built with a plain main() that replays its seed
 # corpus, so that make check runs the seeds under the sanitizers.
 $(BUILD)/tests/fuzz_%-replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o \
 		$(BUILD)/obj/tests/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 tests: $(PROGS) $(UNIT_BINS) $(FUZZ_REPLAY)
 

@@ -44,13 +44,19 @@ int sm_loop_mod_fd(struct sm_loop *loop, int id, unsigned events);
 /* Stop watch @id (safe from inside its callback). */
 void sm_loop_del_fd(struct sm_loop *loop, int id);
 
+/* Disarm timer @id without removing it.  0 or -ENOENT. */
+int sm_loop_disarm_timer(struct sm_loop *loop, int id);
+
 /*
  * Call @fn once at monotonic time @at_ms (now or in the past: on the next
- * iteration).  Returns an id > 0 or a negative errno.
+ * iteration).  Returns an id > 0 or a negative errno.  After firing, the
+ * timer stays, disarmed: re-arm it with sm_loop_set_timer() or remove it
+ * with sm_loop_del_timer() (the owner must, or it lingers until
+ * sm_loop_free()).
  */
 int sm_loop_add_timer(struct sm_loop *loop, uint64_t at_ms,
 		      sm_loop_timer_fn fn, void *data);
-/* Move timer @id to @at_ms, re-arming it if it already fired. 0/-ENOENT. */
+/* Move timer @id to @at_ms, re-arming it if it fired.  0 or -ENOENT. */
 int sm_loop_set_timer(struct sm_loop *loop, int id, uint64_t at_ms);
 /* Cancel timer @id (safe from inside its callback). */
 void sm_loop_del_timer(struct sm_loop *loop, int id);

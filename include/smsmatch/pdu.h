@@ -27,6 +27,8 @@
 #define SM_PDU_ADDR_MAX 48
 /* Most parts we encode for one message (a campaign text is short). */
 #define SM_PDU_PARTS_MAX 16
+/* sm_pdu_decode()'s @tpdu_len when the modem printed no <length>. */
+#define SM_PDU_LEN_UNKNOWN (-1)
 
 enum sm_pdu_type {
 	SM_PDU_DELIVER,	      /* SMS-DELIVER: network -> phone */
@@ -64,6 +66,7 @@ struct sm_sms {
 	bool number_alpha;		 /* number is an alphanumeric sender */
 	unsigned number_toa;		 /* type of address octet, e.g. 0x91 */
 	enum sm_pdu_coding coding;	 /* of the user data */
+	unsigned dcs;			 /* TP-DCS octet as received */
 	char text[SM_PDU_TEXT_MAX];	 /* UTF-8 text ("" for 8-bit data) */
 	uint8_t data[140];		 /* user data without UDH (8-bit data) */
 	size_t data_len;		 /* bytes in data */
@@ -101,13 +104,17 @@ struct sm_pdu_submit_opts {
 
 /*
  * Decode @hex (upper or lower case, no spaces) into @out.  @tpdu_len is the
- * <length> the modem printed (octets after the SMSC field) or -1 when
- * unknown, in which case the function decides whether an SMSC field leads
- * (true for every +CMGR/+CMGL/+CMT/+CDS line).  Use 0 with @has_smsc false
- * for a bare TPDU.  Returns 0, or -EINVAL with a reason in @err (@errlen
- * bytes, may be NULL) for anything malformed: odd length, bad hex, fields
- * past the end, a UDH longer than the UD, a user data length that does not
- * match.  Never reads past @hex's NUL.
+ * <length> the modem printed (octets after the SMSC field, 27.005 3.1):
+ * when it equals the number of octets the PDU is a bare TPDU, otherwise an
+ * SMSC field must lead and its length octet must account for the
+ * difference.  SM_PDU_LEN_UNKNOWN (-1) means no <length> is known: an SMSC
+ * field leads, as on every +CMGR/+CMGL/+CMT/+CDS line.  Returns 0, or
+ * -EINVAL with a reason in @err (@errlen bytes, may be NULL) for anything
+ * malformed: odd length, bad hex, fields past the end, an address or SMSC
+ * too long, a UDH longer than the UD or with an element overrunning it, a
+ * concatenation element saying "part 0" or "part 3 of 2", a UCS-2 surrogate
+ * without its pair, compressed text, user data shorter than TP-UDL says.
+ * Octets after the user data are ignored.  Never reads past @hex's NUL.
  */
 int sm_pdu_decode(const char *hex, int tpdu_len, struct sm_sms *out,
 		  char *err, size_t errlen);

@@ -75,9 +75,13 @@ int sm_serial_list(struct sm_serial_info *out, size_t max);
 
 /*
  * Find the port whose USB serial number is @usb_serial and write its path
- * into @path.  Returns 0, -ENOENT if none.
+ * into @path (@len bytes).  A modem exposes several ports (interfaces) with
+ * the same serial number: @index picks one, counting in name order
+ * (ttyUSB0 before ttyUSB1).  DEVICE strings "usb:SERIAL" and
+ * "usb:SERIAL:INDEX" use it.  Returns 0, -ENOENT if none, -EIO if the
+ * ports cannot be listed.
  */
-int sm_serial_find_by_usb_serial(const char *usb_serial, char *path,
-				 size_t len);
+int sm_serial_find_by_usb_serial(const char *usb_serial, unsigned index,
+				 char *path, size_t len);
 
 #endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * main.c - `smsmatch`, the command line for advisors and technicians:
+ * global options, then one subcommand (see cli.h for the exit codes).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "smsmatch/version.h"
+
+static void usage(FILE *out)
+{
+	fputs("Usage: smsmatch [-c FILE] [-v] COMMAND [ARGS...]\n"
+	      "\n"
+	      "Technician commands:\n"
+	      "  modem probe DEVICE        identity, SIM, registration, signal, "
+	      "SMS support\n"
+	      "  modem probe --all         list serial ports and probe each\n"
+	      "  modem send DEVICE --to NUMBER TEXT\n"
+	      "                            send one SMS straight through a "
+	      "modem\n"
+	      "  modem listen DEVICE       print inbound SMS and status "
+	      "reports\n"
+	      "  pdu decode HEX            decode an SMS PDU\n"
+	      "  pdu encode --to NUMBER TEXT\n"
+	      "                            encode the PDUs of an SMS\n"
+	      "\n"
+	      "Options:\n"
+	      "  -c FILE     configuration file "
+	      "(default /etc/smsmatch/smsmatch.conf)\n"
+	      "  -v          more output (repeat for AT traffic)\n"
+	      "  -h, --help  this help; COMMAND --help for each command\n"
+	      "  --version   print the version\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	struct sm_cli_globals g = {0};
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return SM_EXIT_OK;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("smsmatch %s\n", SMSMATCH_VERSION);
+			return SM_EXIT_OK;
+		} else if (strcmp(a, "-v") == 0) {
+			g.verbose++;
+		} else if (strcmp(a, "-vv") == 0) {
+			g.verbose += 2;
+		} else if (strcmp(a, "-c") == 0 && i + 1 < argc) {
+			g.config_path = argv[++i];
+		} else {
+			fprintf(stderr, "smsmatch: unknown option '%s'\n", a);
+			usage(stderr);
+			return SM_EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return SM_EXIT_USAGE;
+	}
+	if (strcmp(argv[i], "pdu") == 0)
+		return sm_cli_pdu(argc - i, argv + i);
+	if (strcmp(argv[i], "modem") == 0)
+		return sm_cli_modem(argc - i, argv + i, &g);
+	fprintf(stderr, "smsmatch: unknown command '%s' (see smsmatch --help)\n",
+		argv[i]);
+	return SM_EXIT_USAGE;
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * text.c - UTF-8 validation, folding of French SMS text to comparable ASCII,
+ * and the global keywords every conversation honours (STOP, AIDE).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "smsmatch/text.h"
+
+/*
+ * Decode one UTF-8 sequence at @s (at most @len bytes).  Returns its length
+ * and the code point in @cp, or 0 for an invalid sequence (overlong,
+ * surrogate, beyond U+10FFFF, truncated, or NUL).
+ */
+static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	uint32_t c;
+	size_t n;
+
+	if (len == 0 || s[0] == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xE0) == 0xC0) {
+		n = 2;
+		c = s[0] & 0x1F;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		n = 3;
+		c = s[0] & 0x0F;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) ||
+	    (n == 4 && c < 0x10000) || c > 0x10FFFF ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+bool sm_text_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_next(p + i, len - i, &cp);
+
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * The ASCII letters of a Latin letter, lower case, or NULL when @cp is
+ * not a letter or digit (it then separates words).
+ */
+static const char *fold_cp(uint32_t cp, char ascii[2])
+{
+	/* U+00C0..U+00FF, upper and lower case share a row. */
+	static const char *const latin1[64] = {
+		"a", "a", "a", "a", "a", "a", "ae", "c", /* C0-C7 */
+		"e", "e", "e", "e", "i", "i", "i",  "i", /* C8-CF */
+		"d", "n", "o", "o", "o", "o", "o",  NULL, /* D0-D7 (x) */
+		"o", "u", "u", "u", "u", "y", "th", "ss", /* D8-DF */
+		"a", "a", "a", "a", "a", "a", "ae", "c", /* E0-E7 */
+		"e", "e", "e", "e", "i", "i", "i",  "i", /* E8-EF */
+		"d", "n", "o", "o", "o", "o", "o",  NULL, /* F0-F7 (/) */
+		"o", "u", "u", "u", "u", "y", "th", "y", /* F8-FF */
+	};
+
+	if (cp < 0x80) {
+		if (cp >= 'A' && cp <= 'Z')
+			cp += 'a' - 'A';
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+			ascii[0] = (char)cp;
+			ascii[1] = '\0';
+			return ascii;
+		}
+		return NULL;
+	}
+	if (cp >= 0xC0 && cp <= 0xFF)
+		return latin1[cp - 0xC0];
+	switch (cp) {
+	case 0x152: /* Œ */
+	case 0x153: /* œ */
+		return "oe";
+	case 0x178: /* Ÿ */
+		return "y";
+	default:
+		return NULL;
+	}
+}
+
+size_t sm_text_fold(const char *s, char *out, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, o = 0;
+	bool space = false;
+
+	if (len == 0)
+		return 0;
+	while (i < n) {
+		char ascii[2];
+		const char *f;
+		uint32_t cp;
+		size_t k = utf8_next(p + i, n - i, &cp);
+
+		if (k == 0) {
+			i++; /* drop an invalid byte */
+			continue;
+		}
+		i += k;
+		f = fold_cp(cp, ascii);
+		if (!f) {
+			space = o > 0;
+			continue;
+		}
+		if (space) {
+			if (o + 1 >= len)
+				break;
+			out[o++] = ' ';
+			space = false;
+		}
+		if (o + strlen(f) >= len)
+			break;
+		memcpy(out + o, f, strlen(f));
+		o += strlen(f);
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static bool word_in(const char *w, size_t wl, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == wl && memcmp(list[i], w, wl) == 0)
+			return true;
+	return false;
+}
+
+enum sm_keyword sm_text_keyword(const char *text)
+{
+	static const char *const stop_words[] = {
+		"stop",		  "stopp",	   "arret",
+		"arreter",	  "arretez",	   "desinscription",
+		"desinscrire",	  "desabonnement", "desabonner",
+		"unsubscribe",	  NULL,
+	};
+	static const char *const fillers[] = {
+		"sms",	"smss", "merci", "svp",	     "stp",  "please",
+		"tous", "les",	"des",	 "messages", "message", "moi",
+		"pub",	"tout", NULL,
+	};
+	static const char *const help_words[] = {"aide", "help", NULL};
+	char folded[512];
+	const char *w, *end;
+	size_t wl, words = 0;
+	bool first_stop = false, others_filler = true;
+
+	if (!text)
+		return SM_KEYWORD_NONE;
+	/* Only a short message can be a keyword; no need to fold a novel. */
+	if (strlen(text) < 200 && strchr(text, '?') &&
+	    sm_text_fold(text, folded, sizeof(folded)) == 0)
+		return SM_KEYWORD_HELP;
+	sm_text_fold(text, folded, sizeof(folded));
+	for (w = folded; *w; w = *end ? end + 1 : end) {
+		end = strchr(w, ' ');
+		if (!end)
+			end = w + strlen(w);
+		wl = (size_t)(end - w);
+		if (words == 0)
+			first_stop = word_in(w, wl, stop_words);
+		else if (!word_in(w, wl, fillers))
+			others_filler = false;
+		words++;
+	}
+	if (words == 0)
+		return SM_KEYWORD_NONE;
+	if (first_stop && (others_filler || strncmp(folded, "stop", 4) == 0))
+		return SM_KEYWORD_STOP;
+	if (words == 1 && word_in(folded, strlen(folded), help_words))
+		return SM_KEYWORD_HELP;
+	return SM_KEYWORD_NONE;
+}
