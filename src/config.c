@@ -33,11 +33,11 @@ struct ctx {
 };
 
 /* Write "NAME:LINE: KEY: reason" and return -EINVAL. */
-static int fail(struct ctx *c, unsigned line, const char *key,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(struct ctx *c, unsigned line, const char *key, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
 
-static int fail(struct ctx *c, unsigned line, const char *key,
-		const char *fmt, ...)
+static int fail(struct ctx *c, unsigned line, const char *key, const char *fmt,
+		...)
 {
 	va_list ap;
 	int n;
@@ -81,8 +81,7 @@ static const char *type_name(const config_setting_t *s)
 }
 
 /* "prefix.key", or "key" at the top level; bounded, cut if need be. */
-static void key_path(char *buf, size_t len, const char *prefix,
-		     const char *key)
+static void key_path(char *buf, size_t len, const char *prefix, const char *key)
 {
 	if (prefix && *prefix)
 		snprintf(buf, len, "%s.%s", prefix, key);
@@ -245,8 +244,7 @@ static bool clean_utf8(const char *s)
 		}
 		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
 		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (cp >= 0x80 && cp < 0xa0))
+		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
 			return false;
 	}
 	return true;
@@ -371,8 +369,8 @@ bad:
 }
 
 static const char *const driver_names[] = {
-	[SM_DRIVER_AUTO] = "auto",	 [SM_DRIVER_GENERIC] = "generic",
-	[SM_DRIVER_HUAWEI] = "huawei",	 [SM_DRIVER_QUECTEL] = "quectel",
+	[SM_DRIVER_AUTO] = "auto",     [SM_DRIVER_GENERIC] = "generic",
+	[SM_DRIVER_HUAWEI] = "huawei", [SM_DRIVER_QUECTEL] = "quectel",
 	[SM_DRIVER_SIMCOM] = "simcom",
 };
 
@@ -417,15 +415,15 @@ static int parse_usb_device(struct sm_config_modem *m, const char *dev)
 	return 0;
 }
 
-static int parse_modem(struct ctx *c, const config_setting_t *g,
-		       unsigned idx, struct sm_config *cfg)
+static int parse_modem(struct ctx *c, const config_setting_t *g, unsigned idx,
+		       struct sm_config *cfg)
 {
 	static const char *const keys[] = {
-		"name",		   "device",	  "driver", "pin_file",
-		"rate_per_minute", "daily_limit", "baud",   "enabled",
-		NULL,
+		"name",	    "device",	       "driver",
+		"pin_file", "rate_per_minute", "daily_limit",
+		"baud",	    "enabled",	       NULL,
 	};
-	static const int bauds[] = {9600,   19200,  38400,	57600,
+	static const int bauds[] = {9600,   19200,  38400,  57600,
 				    115200, 230400, 460800, 921600};
 	struct sm_config_modem *m = &cfg->modems[idx];
 	config_setting_t *s = NULL;
@@ -580,7 +578,10 @@ static int parse_retry(struct ctx *c, const config_setting_t *sending,
 		       struct sm_config_retry *r)
 {
 	static const char *const keys[] = {
-		"max_attempts", "initial_backoff_s", "max_backoff_s", NULL,
+		"max_attempts",
+		"initial_backoff_s",
+		"max_backoff_s",
+		NULL,
 	};
 	config_setting_t *g = NULL;
 	int rc;
@@ -592,16 +593,17 @@ static int parse_retry(struct ctx *c, const config_setting_t *sending,
 	if ((rc = check_keys(c, g, "sending.retry", keys)) ||
 	    (rc = get_int(c, g, "sending.retry", "max_attempts", 1, 20,
 			  &r->max_attempts)) < 0 ||
-	    (rc = get_int(c, g, "sending.retry", "initial_backoff_s", 1,
-			  86400, &r->initial_backoff_s)) < 0 ||
+	    (rc = get_int(c, g, "sending.retry", "initial_backoff_s", 1, 86400,
+			  &r->initial_backoff_s)) < 0 ||
 	    (rc = get_int(c, g, "sending.retry", "max_backoff_s", 1, 86400,
 			  &r->max_backoff_s)) < 0)
 		return rc;
 	if (r->max_backoff_s < r->initial_backoff_s) {
-		config_setting_t *s = config_setting_get_member(
-			g, "max_backoff_s");
+		config_setting_t *s =
+			config_setting_get_member(g, "max_backoff_s");
 
-		return fail(c, line_of(s ? s : g), "sending.retry.max_backoff_s",
+		return fail(c, line_of(s ? s : g),
+			    "sending.retry.max_backoff_s",
 			    "must not be below initial_backoff_s (%d < %d)",
 			    r->max_backoff_s, r->initial_backoff_s);
 	}
@@ -629,8 +631,7 @@ static int parse_sending(struct ctx *c, const config_setting_t *root,
 			sizeof(snd->hours), &s);
 	if (rc < 0)
 		return rc;
-	if (sm_window_parse_hours(&snd->window, snd->hours, why,
-				  sizeof(why)))
+	if (sm_window_parse_hours(&snd->window, snd->hours, why, sizeof(why)))
 		return fail(c, line_of(s), "sending.hours", "%s", why);
 	rc = get_string(c, g, "sending", "days", false, snd->days,
 			sizeof(snd->days), &s);
@@ -638,13 +639,12 @@ static int parse_sending(struct ctx *c, const config_setting_t *root,
 		return rc;
 	if (sm_window_parse_days(&snd->window, snd->days, why, sizeof(why)))
 		return fail(c, line_of(s), "sending.days", "%s", why);
-	rc = member(c, g, "sending", "holidays", CONFIG_TYPE_STRING, false,
-		    &s);
+	rc = member(c, g, "sending", "holidays", CONFIG_TYPE_STRING, false, &s);
 	if (rc < 0)
 		return rc;
-	if (rc == 1 && sm_window_parse_holidays(&snd->window,
-						config_setting_get_string(s),
-						why, sizeof(why)))
+	if (rc == 1 &&
+	    sm_window_parse_holidays(&snd->window, config_setting_get_string(s),
+				     why, sizeof(why)))
 		return fail(c, line_of(s), "sending.holidays", "%s", why);
 	return parse_retry(c, g, &snd->retry);
 }
@@ -656,7 +656,7 @@ static int parse_llm_uses(struct ctx *c, const config_setting_t *g,
 		const char *name;
 		enum sm_llm_use bit;
 	} uses[] = {
-		{"yesno", SM_LLM_USE_YESNO}, {"choice", SM_LLM_USE_CHOICE},
+		{"yesno", SM_LLM_USE_YESNO},   {"choice", SM_LLM_USE_CHOICE},
 		{"number", SM_LLM_USE_NUMBER}, {"date", SM_LLM_USE_DATE},
 		{"text", SM_LLM_USE_TEXT},
 	};
@@ -736,10 +736,11 @@ static int parse_llm(struct ctx *c, const config_setting_t *root,
 				    "https://",
 				    llm->url);
 		if (!*host || *host == '/' || strchr(llm->url, ' '))
-			return fail(c, line_of(s), "llm.url",
-				    "'%s': not a URL (expected e.g. "
-				    "https://api.mistral.ai/v1/chat/completions)",
-				    llm->url);
+			return fail(
+				c, line_of(s), "llm.url",
+				"'%s': not a URL (expected e.g. "
+				"https://api.mistral.ai/v1/chat/completions)",
+				llm->url);
 	}
 	if ((rc = get_string(c, g, "llm", "model", false, llm->model,
 			     sizeof(llm->model), NULL)) < 0)
@@ -748,8 +749,8 @@ static int parse_llm(struct ctx *c, const config_setting_t *root,
 			sizeof(llm->api_key_file), &s);
 	if (rc < 0)
 		return rc;
-	if (rc == 1 && check_abs_path(c, s, "llm.api_key_file",
-				      llm->api_key_file))
+	if (rc == 1 &&
+	    check_abs_path(c, s, "llm.api_key_file", llm->api_key_file))
 		return -EINVAL;
 	if ((rc = get_int(c, g, "llm", "timeout_ms", 100, 120000,
 			  &llm->timeout_ms)) < 0 ||
@@ -831,8 +832,7 @@ void sm_config_defaults(struct sm_config *out)
 	out->log_level = SM_LOG_INFO;
 	snprintf(out->sending.hours, sizeof(out->sending.hours), "%s",
 		 "08:00-20:00");
-	snprintf(out->sending.days, sizeof(out->sending.days), "%s",
-		 "mon-sat");
+	snprintf(out->sending.days, sizeof(out->sending.days), "%s", "mon-sat");
 	sm_window_default(&out->sending.window);
 	out->sending.retry.max_attempts = 5;
 	out->sending.retry.initial_backoff_s = 30;
@@ -840,8 +840,8 @@ void sm_config_defaults(struct sm_config *out)
 	out->llm.enabled = false;
 	out->llm.timeout_ms = 10000;
 	out->llm.max_in_flight = 2;
-	out->llm.uses = SM_LLM_USE_YESNO | SM_LLM_USE_CHOICE |
-			SM_LLM_USE_DATE | SM_LLM_USE_TEXT;
+	out->llm.uses = SM_LLM_USE_YESNO | SM_LLM_USE_CHOICE | SM_LLM_USE_DATE |
+			SM_LLM_USE_TEXT;
 }
 
 /*
@@ -943,9 +943,8 @@ int sm_config_load(const char *path, struct sm_config *out, char *err,
 		rc = -EFBIG;
 		if (err && errlen)
 			snprintf(err, errlen,
-				 "%s: too large (%lld bytes, at most %d)",
-				 path, (long long)st.st_size,
-				 SM_CONFIG_FILE_MAX);
+				 "%s: too large (%lld bytes, at most %d)", path,
+				 (long long)st.st_size, SM_CONFIG_FILE_MAX);
 		goto out;
 	}
 	text = malloc((size_t)st.st_size + 1);
@@ -1060,8 +1059,9 @@ int sm_config_read_secret(const char *path, char *buf, size_t len, char *err,
 	if (got >= len) {
 		rc = -EFBIG;
 		if (err && errlen)
-			snprintf(err, errlen, "%s: too long (at most %zu bytes)",
-				 path, len - 1);
+			snprintf(err, errlen,
+				 "%s: too long (at most %zu bytes)", path,
+				 len - 1);
 		goto out;
 	}
 	memset(buf + got, 0, len - got);

@@ -69,8 +69,8 @@ static int copy_spec(char *buf, const char *s, const char *what, char *err,
 	}
 	n = strlen(s);
 	if (n >= SPEC_MAX) {
-		set_err(err, errlen, "too long (%zu characters, at most %d)",
-			n, SPEC_MAX - 1);
+		set_err(err, errlen, "too long (%zu characters, at most %d)", n,
+			SPEC_MAX - 1);
 		return -EINVAL;
 	}
 	memcpy(buf, s, n + 1);
@@ -191,8 +191,8 @@ int sm_window_parse_hours(struct sm_window *w, const char *hours, char *err,
 				"%02d:%02d-%02d:%02d overlap",
 				r[i - 1].start / 60, r[i - 1].start % 60,
 				r[i - 1].end / 60, r[i - 1].end % 60,
-				r[i].start / 60, r[i].start % 60,
-				r[i].end / 60, r[i].end % 60);
+				r[i].start / 60, r[i].start % 60, r[i].end / 60,
+				r[i].end % 60);
 			return -EINVAL;
 		}
 	}
@@ -451,7 +451,8 @@ bool sm_window_allows(const struct sm_window *w, enum sm_send_kind kind,
 static long long local_key(const struct tm *tm)
 {
 	return (((long long)(tm->tm_year + 1900) * 13 + tm->tm_mon) * 32 +
-		tm->tm_mday) * 1440 +
+		tm->tm_mday) *
+		       1440 +
 	       tm->tm_hour * 60 + tm->tm_min;
 }
 

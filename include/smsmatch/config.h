@@ -16,6 +16,10 @@
  * is never silently ignored.  Secrets (PIN, API key) are not in the file:
  * the file names them and sm_config_read_secret() reads them, refusing a
  * file that group or others may read.  Only src/config.c sees libconfig.
+ *
+ * The window in sending.window is evaluated in the process's time zone:
+ * main() applies `timezone` once, setenv("TZ", cfg.timezone, 1); tzset();
+ * the one piece of process state main() sets (see window.h).
  */
 #ifndef SMSMATCH_CONFIG_H
 #define SMSMATCH_CONFIG_H
@@ -26,16 +30,16 @@
 #include "smsmatch/log.h"
 #include "smsmatch/window.h"
 
-#define SM_CONFIG_MAX_MODEMS   32  /* entries in modems = ( ... ) */
-#define SM_CONFIG_NAME_MAX     32  /* modem name, [a-z0-9_-]+ */
-#define SM_CONFIG_PATH_MAX     256 /* every file or device path */
-#define SM_CONFIG_TZ_MAX       64  /* "Europe/Paris" */
-#define SM_CONFIG_SPEC_MAX     128 /* sending.hours / days strings */
-#define SM_CONFIG_AGENCY_MAX   96  /* agency.name, bytes of UTF-8 */
-#define SM_CONFIG_SIGNATURE_MAX 48 /* agency.signature, bytes of UTF-8 */
-#define SM_CONFIG_MODEL_MAX    64  /* llm.model */
-#define SM_CONFIG_USB_SERIAL_MAX 64 /* SERIAL in device = "usb:SERIAL" */
-#define SM_CONFIG_FILE_MAX     (1024 * 1024) /* larger files are refused */
+#define SM_CONFIG_MAX_MODEMS	 32  /* entries in modems = ( ... ) */
+#define SM_CONFIG_NAME_MAX	 32  /* modem name, [a-z0-9_-]+ */
+#define SM_CONFIG_PATH_MAX	 256 /* every file or device path */
+#define SM_CONFIG_TZ_MAX	 64  /* "Europe/Paris" */
+#define SM_CONFIG_SPEC_MAX	 128 /* sending.hours / days strings */
+#define SM_CONFIG_AGENCY_MAX	 96  /* agency.name, bytes of UTF-8 */
+#define SM_CONFIG_SIGNATURE_MAX	 48  /* agency.signature, bytes of UTF-8 */
+#define SM_CONFIG_MODEL_MAX	 64  /* llm.model */
+#define SM_CONFIG_USB_SERIAL_MAX 64  /* SERIAL in device = "usb:SERIAL" */
+#define SM_CONFIG_FILE_MAX	 (1024 * 1024) /* larger files are refused */
 
 /* Default path of the configuration file. */
 #define SM_CONFIG_DEFAULT_PATH "/etc/smsmatch/smsmatch.conf"
@@ -56,14 +60,14 @@ struct sm_config_modem {
 					      required */
 	char usb_serial[SM_CONFIG_USB_SERIAL_MAX]; /* SERIAL of a usb:
 						      device, else "" */
-	int usb_index;	     /* N of usb:SERIAL:N, -1 when absent */
+	int usb_index;		      /* N of usb:SERIAL:N, -1 when absent */
 	enum sm_config_driver driver; /* default SM_DRIVER_AUTO */
 	char pin_file[SM_CONFIG_PATH_MAX]; /* absolute path, "" for none */
-	int rate_per_minute; /* 1..60, default 6 */
-	int daily_limit;     /* 1..10000, default 200 */
-	int baud;	     /* a standard rate 9600..921600, default 115200 */
-	bool enabled;	     /* default true */
-	int line;	     /* line of the entry in the file, for messages */
+	int rate_per_minute;		   /* 1..60, default 6 */
+	int daily_limit;		   /* 1..10000, default 200 */
+	int baud;     /* a standard rate 9600..921600, default 115200 */
+	bool enabled; /* default true */
+	int line;     /* line of the entry in the file, for messages */
 };
 
 /* sending.retry: backoff of failed sends. */
@@ -92,13 +96,13 @@ enum sm_llm_use {
 
 /* llm: the optional answer-understanding helper (off by default). */
 struct sm_config_llm {
-	bool enabled;			     /* default false */
-	char url[SM_CONFIG_PATH_MAX];	     /* http:// or https://; required
-						when enabled */
-	char model[SM_CONFIG_MODEL_MAX];     /* required when enabled */
+	bool enabled;			       /* default false */
+	char url[SM_CONFIG_PATH_MAX];	       /* http:// or https://; required
+						  when enabled */
+	char model[SM_CONFIG_MODEL_MAX];       /* required when enabled */
 	char api_key_file[SM_CONFIG_PATH_MAX]; /* absolute path or "" */
-	int timeout_ms;			     /* 100..120000, default 10000 */
-	int max_in_flight;		     /* 1..16, default 2 */
+	int timeout_ms;			       /* 100..120000, default 10000 */
+	int max_in_flight;		       /* 1..16, default 2 */
 	unsigned uses; /* enum sm_llm_use bits; default yesno, choice, date,
 			  text */
 };
@@ -111,9 +115,9 @@ struct sm_config {
 					      default "Europe/Paris" */
 	enum sm_log_level log_level;	   /* default SM_LOG_INFO */
 	struct sm_config_modem modems[SM_CONFIG_MAX_MODEMS];
-	unsigned nmodems;		   /* 0..SM_CONFIG_MAX_MODEMS */
+	unsigned nmodems; /* 0..SM_CONFIG_MAX_MODEMS */
 	struct sm_config_sending sending;
-	char agency_name[SM_CONFIG_AGENCY_MAX];	     /* default "" */
+	char agency_name[SM_CONFIG_AGENCY_MAX];		/* default "" */
 	char agency_signature[SM_CONFIG_SIGNATURE_MAX]; /* default "" */
 	struct sm_config_llm llm;
 };

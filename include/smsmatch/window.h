@@ -33,8 +33,8 @@
 
 /* Which public holidays close the window. */
 enum sm_holidays {
-	SM_HOLIDAYS_NONE,	      /* "none": holidays are ordinary days */
-	SM_HOLIDAYS_FR,		      /* "fr": the 11 national holidays */
+	SM_HOLIDAYS_NONE,	       /* "none": holidays are ordinary days */
+	SM_HOLIDAYS_FR,		       /* "fr": the 11 national holidays */
 	SM_HOLIDAYS_FR_ALSACE_MOSELLE, /* "fr-alsace-moselle": + Good Friday,
 					  26 December (Bas-Rhin, Haut-Rhin,
 					  Moselle) */

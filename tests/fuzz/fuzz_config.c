@@ -57,8 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 
 	memset(err, 'x', sizeof(err));
-	if (sm_config_parse_string(text, "fuzz.conf", &cfg, err,
-				   sizeof(err)) == 0) {
+	if (sm_config_parse_string(text, "fuzz.conf", &cfg, err, sizeof(err)) ==
+	    0) {
 		if (cfg.nmodems > SM_CONFIG_MAX_MODEMS)
 			abort();
 		for (unsigned i = 0; i < cfg.nmodems; i++) {

@@ -216,8 +216,7 @@ static void test_bad_files(void **state)
 		assert_int_equal(rc, -EINVAL);
 		assert_string_equal(err, want);
 	}
-	printf("%zu broken configurations rejected as expected\n",
-	       g.gl_pathc);
+	printf("%zu broken configurations rejected as expected\n", g.gl_pathc);
 	globfree(&g);
 }
 
@@ -251,15 +250,15 @@ static void test_parse_string(void **state)
 						&cfg, err, sizeof(err)),
 			 0);
 	assert_int_equal(cfg.log_level, SM_LOG_WARN);
-	assert_int_equal(sm_config_parse_string(NULL, "x", &cfg, err,
-						sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		sm_config_parse_string(NULL, "x", &cfg, err, sizeof(err)),
+		-EINVAL);
 	assert_string_equal(err, "x: no text");
 	/* A string value that mentions @include is fine. */
-	assert_int_equal(sm_config_parse_string(
-				 "agency = { name = \"a @include b\"; };", "x",
-				 &cfg, err, sizeof(err)),
-			 0);
+	assert_int_equal(
+		sm_config_parse_string("agency = { name = \"a @include b\"; };",
+				       "x", &cfg, err, sizeof(err)),
+		0);
 }
 
 static void test_err_bounded(void **state)
@@ -268,15 +267,14 @@ static void test_err_bounded(void **state)
 	char err[16];
 
 	memset(err, 'x', sizeof(err));
-	assert_int_equal(sm_config_parse_string("databse = 1;",
-						"smsmatch.conf", &cfg, err,
-						sizeof(err)),
+	assert_int_equal(sm_config_parse_string("databse = 1;", "smsmatch.conf",
+						&cfg, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "smsmatch.conf:1");
 	/* No message buffer at all: still an error, no crash. */
-	assert_int_equal(sm_config_parse_string("databse = 1;", "x", &cfg,
-						NULL, 0),
-			 -EINVAL);
+	assert_int_equal(
+		sm_config_parse_string("databse = 1;", "x", &cfg, NULL, 0),
+		-EINVAL);
 	assert_int_equal(sm_config_parse_string("x = (", "x", &cfg, err, 0),
 			 -EINVAL);
 }
@@ -322,8 +320,8 @@ static void test_load_errors(void **state)
 	struct sm_config cfg;
 	char err[512], want[600], dir[] = "/tmp/smsmatch-cfg-XXXXXX";
 
-	assert_int_equal(sm_config_load("/nonexistent/smsmatch.conf", &cfg,
-					err, sizeof(err)),
+	assert_int_equal(sm_config_load("/nonexistent/smsmatch.conf", &cfg, err,
+					sizeof(err)),
 			 -ENOENT);
 	assert_string_equal(err, "/nonexistent/smsmatch.conf: No such file "
 				 "or directory");
@@ -356,63 +354,63 @@ static void test_read_secret(void **state)
 	snprintf(path, sizeof(path), "%s/pin", dir);
 
 	write_file(path, "1234\n", 5, 0600);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 0);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		0);
 	assert_string_equal(buf, "1234");
 	write_file(path, "1234\r\n", 6, 0400);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 0);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		0);
 	assert_string_equal(buf, "1234");
 	/* No newline; exactly fills the buffer with one; 7 is the most. */
 	write_file(path, "1234567", 7, 0600);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 0);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		0);
 	assert_string_equal(buf, "1234567");
 	write_file(path, "1234567\n", 8, 0600);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 0);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		0);
 	assert_string_equal(buf, "1234567");
 	write_file(path, "12345678", 8, 0600);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 -EFBIG);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		-EFBIG);
 	snprintf(want, sizeof(want), "%s: too long (at most 7 bytes)", path);
 	assert_string_equal(err, want);
 	assert_string_equal(buf, "");
 	write_file(path, "1234567\n\n", 9, 0600);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 -EFBIG);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		-EFBIG);
 	write_file(path, "\n", 1, 0600);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		-EINVAL);
 	snprintf(want, sizeof(want), "%s: empty", path);
 	assert_string_equal(err, want);
 	write_file(path, "12\0004", 4, 0600);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		-EINVAL);
 	snprintf(want, sizeof(want), "%s: contains a NUL byte", path);
 	assert_string_equal(err, want);
 
 	/* Readable by others, or by the group: refused, buffer wiped. */
 	write_file(path, "1234\n", 5, 0644);
 	memset(buf, 'x', sizeof(buf));
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 -EPERM);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		-EPERM);
 	snprintf(want, sizeof(want), "%s: mode 0644: must be 0600", path);
 	assert_string_equal(err, want);
 	assert_memory_equal(buf, "\0\0\0\0\0\0\0\0", sizeof(buf));
 	write_file(path, "1234\n", 5, 0640);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 -EPERM);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		-EPERM);
 	snprintf(want, sizeof(want), "%s: mode 0640: must be 0600", path);
 	assert_string_equal(err, want);
 
@@ -433,15 +431,15 @@ static void test_read_secret(void **state)
 
 	/* Missing file, directory, no room. */
 	unlink(path);
-	assert_int_equal(sm_config_read_secret(path, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 -ENOENT);
+	assert_int_equal(
+		sm_config_read_secret(path, buf, sizeof(buf), err, sizeof(err)),
+		-ENOENT);
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	assert_string_equal(err, want);
 	chmod(dir, 0700);
-	assert_int_equal(sm_config_read_secret(dir, buf, sizeof(buf), err,
-					       sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		sm_config_read_secret(dir, buf, sizeof(buf), err, sizeof(err)),
+		-EINVAL);
 	snprintf(want, sizeof(want), "%s: not a regular file", dir);
 	assert_string_equal(err, want);
 	assert_int_equal(sm_config_read_secret(dir, buf, 1, err, sizeof(err)),

@@ -99,19 +99,19 @@ static void test_holidays_table(void **state)
 		int y = v[i].year;
 
 		name = NULL;
-		assert_true(sm_holiday_fr(y, v[i].em_m, v[i].em_d, false,
-					  &name));
+		assert_true(
+			sm_holiday_fr(y, v[i].em_m, v[i].em_d, false, &name));
 		assert_string_equal(name, "Lundi de Pâques");
-		assert_true(sm_holiday_fr(y, v[i].asc_m, v[i].asc_d, false,
-					  &name));
+		assert_true(
+			sm_holiday_fr(y, v[i].asc_m, v[i].asc_d, false, &name));
 		assert_string_equal(name, "Ascension");
-		assert_true(sm_holiday_fr(y, v[i].wm_m, v[i].wm_d, false,
-					  &name));
+		assert_true(
+			sm_holiday_fr(y, v[i].wm_m, v[i].wm_d, false, &name));
 		assert_string_equal(name, "Lundi de Pentecôte");
-		assert_false(sm_holiday_fr(y, v[i].gf_m, v[i].gf_d, false,
-					   NULL));
-		assert_true(sm_holiday_fr(y, v[i].gf_m, v[i].gf_d, true,
-					  &name));
+		assert_false(
+			sm_holiday_fr(y, v[i].gf_m, v[i].gf_d, false, NULL));
+		assert_true(
+			sm_holiday_fr(y, v[i].gf_m, v[i].gf_d, true, &name));
 		assert_string_equal(name, "Vendredi saint");
 		/* Easter Sunday itself is a Sunday, not a public holiday. */
 		{
@@ -129,9 +129,9 @@ static void test_holidays_fixed(void **state)
 		int month, day;
 		const char *name;
 	} v[] = {
-		{1, 1, "Jour de l'an"},	   {5, 1, "Fête du Travail"},
-		{5, 8, "Victoire 1945"},   {7, 14, "Fête nationale"},
-		{8, 15, "Assomption"},	   {11, 1, "Toussaint"},
+		{1, 1, "Jour de l'an"},	    {5, 1, "Fête du Travail"},
+		{5, 8, "Victoire 1945"},    {7, 14, "Fête nationale"},
+		{8, 15, "Assomption"},	    {11, 1, "Toussaint"},
 		{11, 11, "Armistice 1918"}, {12, 25, "Noël"},
 	};
 	const char *name;
@@ -222,9 +222,9 @@ static void test_parse_hours(void **state)
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		memset(&w, 0, sizeof(w));
-		assert_int_equal(sm_window_parse_hours(&w, good[i].in, err,
-						       sizeof(err)),
-				 0);
+		assert_int_equal(
+			sm_window_parse_hours(&w, good[i].in, err, sizeof(err)),
+			0);
 		assert_int_equal(w.nranges, good[i].n);
 		assert_int_equal(w.ranges[0].start, good[i].s0);
 		assert_int_equal(w.ranges[0].end, good[i].e0);
@@ -235,9 +235,9 @@ static void test_parse_hours(void **state)
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		sm_window_default(&w);
-		assert_int_equal(sm_window_parse_hours(&w, bad[i].in, err,
-						       sizeof(err)),
-				 -EINVAL);
+		assert_int_equal(
+			sm_window_parse_hours(&w, bad[i].in, err, sizeof(err)),
+			-EINVAL);
 		assert_string_equal(err, bad[i].err);
 		/* Unchanged on failure. */
 		assert_int_equal(w.nranges, 1);
@@ -263,8 +263,9 @@ static void test_parse_days(void **state)
 		const char *in;
 		uint8_t mask;
 	} good[] = {
-		{"mon-sat", 0x7e}, {"mon-sun", 0x7f}, {"mon,wed,fri", 0x2a},
-		{"MON-Fri", 0x3e}, {"sat-mon", 0x43}, {"sun", 0x01},
+		{"mon-sat", 0x7e},	{"mon-sun", 0x7f},
+		{"mon,wed,fri", 0x2a},	{"MON-Fri", 0x3e},
+		{"sat-mon", 0x43},	{"sun", 0x01},
 		{"mon-wed, fri", 0x2e},
 	};
 	static const struct {
@@ -283,16 +284,16 @@ static void test_parse_days(void **state)
 	char err[200];
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		assert_int_equal(sm_window_parse_days(&w, good[i].in, err,
-						      sizeof(err)),
-				 0);
+		assert_int_equal(
+			sm_window_parse_days(&w, good[i].in, err, sizeof(err)),
+			0);
 		assert_int_equal(w.days, good[i].mask);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		w.days = 0x11;
-		assert_int_equal(sm_window_parse_days(&w, bad[i].in, err,
-						      sizeof(err)),
-				 -EINVAL);
+		assert_int_equal(
+			sm_window_parse_days(&w, bad[i].in, err, sizeof(err)),
+			-EINVAL);
 		assert_string_equal(err, bad[i].err);
 		assert_int_equal(w.days, 0x11);
 	}
@@ -311,8 +312,7 @@ static void test_parse_holidays(void **state)
 		sm_window_parse_holidays(&w, "fr-alsace-moselle", err, 200), 0);
 	assert_int_equal(w.holidays, SM_HOLIDAYS_FR_ALSACE_MOSELLE);
 	assert_string_equal(sm_holidays_name(w.holidays), "fr-alsace-moselle");
-	assert_int_equal(sm_window_parse_holidays(&w, "de", err, 200),
-			 -EINVAL);
+	assert_int_equal(sm_window_parse_holidays(&w, "de", err, 200), -EINVAL);
 	assert_string_equal(err, "unknown calendar 'de' (expected \"none\", "
 				 "\"fr\" or \"fr-alsace-moselle\")");
 	assert_int_equal(w.holidays, SM_HOLIDAYS_FR_ALSACE_MOSELLE);
@@ -388,9 +388,8 @@ static void test_next_open(void **state)
 	assert_int_equal(sm_window_next_open(&w, local(2026, 4, 5, 12, 0)),
 			 local(2026, 4, 7, 8, 0));
 	/* Thursday 31 Dec 2026 evening: 1 Jan is a holiday, then Saturday. */
-	assert_int_equal(
-		sm_window_next_open(&w, local(2026, 12, 31, 21, 0)),
-		local(2027, 1, 2, 8, 0));
+	assert_int_equal(sm_window_next_open(&w, local(2026, 12, 31, 21, 0)),
+			 local(2027, 1, 2, 8, 0));
 	/* Lunch break, then the afternoon range. */
 	window(&w, "08:00-12:00,14:00-19:00", "mon-fri", "none");
 	assert_int_equal(sm_window_next_open(&w, local(2026, 3, 9, 12, 30)),
@@ -404,8 +403,8 @@ static void test_always(void **state)
 {
 	struct sm_window w, p;
 	time_t t[] = {
-		local(2026, 1, 1, 0, 0),   local(2026, 3, 29, 3, 0),
-		local(2026, 5, 1, 23, 59), local(2026, 10, 25, 2, 30),
+		local(2026, 1, 1, 0, 0),	 local(2026, 3, 29, 3, 0),
+		local(2026, 5, 1, 23, 59),	 local(2026, 10, 25, 2, 30),
 		local(2026, 12, 25, 12, 0) + 59,
 	};
 
