@@ -34,7 +34,8 @@ int main(int argc, char **argv)
 	double t0, t1, t2;
 	int64_t now = 1760000000;
 
-	snprintf(path, sizeof(path), "%s/bench_store.%d.db", dir, (int)getpid());
+	snprintf(path, sizeof(path), "%s/bench_store.%d.db", dir,
+		 (int)getpid());
 	if (sm_store_open(path, &st, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -42,9 +43,10 @@ int main(int argc, char **argv)
 	t0 = now_s();
 	for (int i = 0; i < n; i++) {
 		char to[32];
-		struct sm_store_enqueue e = {.recipient = to,
-					     .text = "Bonjour, une formation ...",
-					     .nparts = 1};
+		struct sm_store_enqueue e = {
+			.recipient = to,
+			.text = "Bonjour, une formation ...",
+			.nparts = 1};
 
 		snprintf(to, sizeof(to), "+336%08d", i % 1000);
 		if (sm_store_enqueue(st, &e, now, NULL) ||

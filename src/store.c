@@ -32,10 +32,10 @@ struct stmt_slot {
 };
 
 struct sm_store {
-	sqlite3 *db;			   /* the connection */
+	sqlite3 *db;			    /* the connection */
 	struct stmt_slot cache[STMT_CACHE]; /* prepared statements */
-	int ncache;			   /* slots used */
-	char errmsg[256];		   /* last SQLite error text */
+	int ncache;			    /* slots used */
+	char errmsg[256];		    /* last SQLite error text */
 };
 
 /* ---- names ---------------------------------------------------------- */
@@ -344,8 +344,8 @@ static int prep(struct sm_store *st, const char *sql, sqlite3_stmt **out)
 			 "statement cache full (%d)", STMT_CACHE);
 		return -ENOMEM;
 	}
-	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				out, NULL);
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
+				NULL);
 	if (rc != SQLITE_OK)
 		return sqerr(st, rc);
 	st->cache[st->ncache].sql = sql;
@@ -585,8 +585,7 @@ static int open_fail(struct sm_store *st, int rc, const char *path,
 }
 
 /* Apply the migrations the file lacks; each in one transaction. */
-static int migrate(struct sm_store *st, const char *path, char *err,
-		   size_t errlen)
+static int migrate(struct sm_store *st)
 {
 	int64_t v = 0;
 	int rc;
@@ -624,6 +623,20 @@ static int migrate(struct sm_store *st, const char *path, char *err,
 	}
 }
 
+/* What went wrong setting up the connection, for the open error line. */
+static const char *setup_failure(int rc)
+{
+	switch (rc) {
+	case -EPROTO:
+		return "schema newer than this program";
+	case -ENOSPC:
+		return "disk full";
+	case -EBUSY:
+		return "database locked";
+	}
+	return "cannot set up the schema";
+}
+
 int sm_store_open(const char *path, struct sm_store **out, char *err,
 		  size_t errlen)
 {
@@ -647,8 +660,8 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		if (!st->db)
-			return open_fail(st, -ENOMEM, path, "cannot open",
-					 err, errlen);
+			return open_fail(st, -ENOMEM, path, "cannot open", err,
+					 errlen);
 		return open_fail(st, sqerr(st, rc), path, "cannot open", err,
 				 errlen);
 	}
@@ -666,8 +679,8 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 		int code = sqlite3_extended_errcode(st->db) & 0xff;
 
 		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-			return open_fail(st, -EIO, path, "not a database",
-					 err, errlen);
+			return open_fail(st, -EIO, path, "not a database", err,
+					 errlen);
 		return open_fail(st, rc, path,
 				 rc == -ENOSPC ? "disk full" : "cannot open",
 				 err, errlen);
@@ -676,14 +689,9 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 	if (rc == 0)
 		rc = exec(st, "PRAGMA foreign_keys=ON", "");
 	if (rc == 0)
-		rc = migrate(st, path, err, errlen);
+		rc = migrate(st);
 	if (rc)
-		return open_fail(st, rc, path,
-				 rc == -EPROTO   ? "schema newer than this program"
-				 : rc == -ENOSPC ? "disk full"
-				 : rc == -EBUSY	 ? "database locked"
-						 : "cannot set up the schema",
-				 err, errlen);
+		return open_fail(st, rc, path, setup_failure(rc), err, errlen);
 	*out = st;
 	return 0;
 }
@@ -721,13 +729,13 @@ int sm_store_schema_version(struct sm_store *st)
 /* ---- outbox --------------------------------------------------------- */
 
 /* Columns read_outmsg() expects, from outbox o. */
-#define OUT_COLS                                                           \
-	"o.id, o.recipient, o.text, o.kind, o.flags,"                      \
-	" COALESCE(o.campaign_id, 0), COALESCE(o.conversation_id, 0),"     \
-	" o.priority, o.state, o.not_before, o.expires_at, o.attempts,"    \
-	" o.nparts, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox_parts p" \
-	" WHERE p.msg_id = o.id), COALESCE(o.modem, ''),"                  \
-	" COALESCE(o.claimed_by, ''), o.created_at, o.claimed_at,"         \
+#define OUT_COLS                                                               \
+	"o.id, o.recipient, o.text, o.kind, o.flags,"                          \
+	" COALESCE(o.campaign_id, 0), COALESCE(o.conversation_id, 0),"         \
+	" o.priority, o.state, o.not_before, o.expires_at, o.attempts,"        \
+	" o.nparts, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox_parts p"     \
+	" WHERE p.msg_id = o.id), COALESCE(o.modem, ''),"                      \
+	" COALESCE(o.claimed_by, ''), o.created_at, o.claimed_at,"             \
 	" o.sent_at, o.final_at, o.last_error, o.was_unconfirmed"
 
 static void read_outmsg(sqlite3_stmt *s, struct sm_store_outmsg *m)
@@ -763,8 +771,9 @@ static int outmsg_get(struct sm_store *st, int64_t id,
 		      struct sm_store_outmsg *out)
 {
 	sqlite3_stmt *s;
-	int rc = query(st, &s, "SELECT " OUT_COLS " FROM outbox o WHERE o.id = ?",
-		       "i", id);
+	int rc = query(st, &s,
+		       "SELECT " OUT_COLS " FROM outbox o WHERE o.id = ?", "i",
+		       id);
 
 	if (rc)
 		return rc;
@@ -799,9 +808,8 @@ int sm_store_enqueue(struct sm_store *st, const struct sm_store_enqueue *m,
 	if ((rc = begin(st)))
 		return rc;
 	if (!(m->flags & SM_OUT_F_OPTOUT_CONFIRM)) {
-		rc = fetch_int(st, &v,
-			       "SELECT 1 FROM optouts WHERE number = ?", "s",
-			       m->recipient);
+		rc = fetch_int(st, &v, "SELECT 1 FROM optouts WHERE number = ?",
+			       "s", m->recipient);
 		if (rc == 1)
 			rc = -EPERM;
 		if (rc)
@@ -815,8 +823,8 @@ int sm_store_enqueue(struct sm_store *st, const struct sm_store_enqueue *m,
 		  "sssizzdiidi", m->recipient, m->text,
 		  sm_out_kind_name(m->kind), (int64_t)m->flags, m->campaign_id,
 		  m->conversation_id, m->priority,
-		  m->not_before ? m->not_before : now, m->expires_at,
-		  m->nparts, now);
+		  m->not_before ? m->not_before : now, m->expires_at, m->nparts,
+		  now);
 	if (rc == 0 && id)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return finish(st, rc);
@@ -837,17 +845,16 @@ int sm_store_claim(struct sm_store *st, const char *modem, int64_t now,
 			       : NULL;
 	if ((rc = begin(st)))
 		return rc;
-	rc = fetch_int(
-		st, &id,
-		"SELECT o.id FROM outbox o"
-		" WHERE o.state = 'queued' AND o.not_before <= ?1"
-		" AND (o.modem IS NULL OR o.modem = ?2)"
-		" AND o.kind IN (?3, ?4, ?5, ?6)"
-		" AND NOT EXISTS (SELECT 1 FROM outbox b"
-		"  WHERE b.recipient = o.recipient AND b.id < o.id"
-		"  AND b.state IN ('queued', 'claimed', 'unconfirmed'))"
-		" ORDER BY o.priority DESC, o.id LIMIT 1",
-		"isssss", now, modem, k[0], k[1], k[2], k[3]);
+	rc = fetch_int(st, &id,
+		       "SELECT o.id FROM outbox o"
+		       " WHERE o.state = 'queued' AND o.not_before <= ?1"
+		       " AND (o.modem IS NULL OR o.modem = ?2)"
+		       " AND o.kind IN (?3, ?4, ?5, ?6)"
+		       " AND NOT EXISTS (SELECT 1 FROM outbox b"
+		       "  WHERE b.recipient = o.recipient AND b.id < o.id"
+		       "  AND b.state IN ('queued', 'claimed', 'unconfirmed'))"
+		       " ORDER BY o.priority DESC, o.id LIMIT 1",
+		       "isssss", now, modem, k[0], k[1], k[2], k[3]);
 	if (rc == 0)
 		rc = -ENOENT;
 	if (rc < 0)
@@ -1070,8 +1077,7 @@ static int64_t backoff(const struct sm_store_retry *r, int attempt)
 }
 
 int sm_store_send_failed(struct sm_store *st, int64_t id, const char *modem,
-			 enum sm_store_fail kind, int code,
-			 const char *reason,
+			 enum sm_store_fail kind, int code, const char *reason,
 			 const struct sm_store_retry *retry, int64_t now,
 			 enum sm_out_state *state)
 {
@@ -1114,18 +1120,20 @@ int sm_store_send_failed(struct sm_store *st, int64_t id, const char *modem,
 		break;
 	}
 	if (rc == 0 && again)
-		rc = exec(st,
-			  "UPDATE outbox SET state = 'queued', claimed_by = NULL,"
-			  " not_before = ?, last_error = ?,"
-			  " modem = CASE WHEN EXISTS (SELECT 1 FROM outbox_parts"
-			  "  WHERE msg_id = outbox.id) THEN modem ELSE NULL END"
-			  " WHERE id = ?",
-			  "isi", now + backoff(retry, m.attempts), err, id);
+		rc = exec(
+			st,
+			"UPDATE outbox SET state = 'queued', claimed_by = NULL,"
+			" not_before = ?, last_error = ?,"
+			" modem = CASE WHEN EXISTS (SELECT 1 FROM outbox_parts"
+			"  WHERE msg_id = outbox.id) THEN modem ELSE NULL END"
+			" WHERE id = ?",
+			"isi", now + backoff(retry, m.attempts), err, id);
 	else if (rc == 0)
-		rc = exec(st,
-			  "UPDATE outbox SET state = 'failed', claimed_by = NULL,"
-			  " final_at = ?, last_error = ? WHERE id = ?",
-			  "isi", now, err, id);
+		rc = exec(
+			st,
+			"UPDATE outbox SET state = 'failed', claimed_by = NULL,"
+			" final_at = ?, last_error = ? WHERE id = ?",
+			"isi", now, err, id);
 	if (rc == 0 && state)
 		*state = again ? SM_OUT_QUEUED : SM_OUT_FAILED;
 	return finish(st, rc);
@@ -1150,24 +1158,26 @@ static int release(struct sm_store *st, const char *modem, int64_t now,
 		  "ss", modem, reason);
 	if (rc == 0) {
 		r.unconfirmed = sqlite3_changes(st->db);
-		rc = exec(st,
-			  "UPDATE outbox_parts SET state = 'unconfirmed'"
-			  " WHERE state = 'writing' AND msg_id IN"
-			  " (SELECT id FROM outbox WHERE state = 'unconfirmed')",
-			  "");
+		rc = exec(
+			st,
+			"UPDATE outbox_parts SET state = 'unconfirmed'"
+			" WHERE state = 'writing' AND msg_id IN"
+			" (SELECT id FROM outbox WHERE state = 'unconfirmed')",
+			"");
 	}
 	/* Nothing in flight: back to the queue; the pin stays only when a
 	 * part already left (the rest must follow on the same modem). */
 	if (rc == 0)
-		rc = exec(st,
-			  "UPDATE outbox SET state = 'queued', claimed_by = NULL,"
-			  " not_before = MIN(not_before, ?2),"
-			  " modem = CASE WHEN EXISTS (SELECT 1 FROM outbox_parts"
-			  "  p WHERE p.msg_id = outbox.id) THEN modem ELSE NULL"
-			  "  END"
-			  " WHERE state = 'claimed'"
-			  " AND (?1 IS NULL OR claimed_by = ?1)",
-			  "si", modem, now);
+		rc = exec(
+			st,
+			"UPDATE outbox SET state = 'queued', claimed_by = NULL,"
+			" not_before = MIN(not_before, ?2),"
+			" modem = CASE WHEN EXISTS (SELECT 1 FROM outbox_parts"
+			"  p WHERE p.msg_id = outbox.id) THEN modem ELSE NULL"
+			"  END"
+			" WHERE state = 'claimed'"
+			" AND (?1 IS NULL OR claimed_by = ?1)",
+			"si", modem, now);
 	if (rc == 0)
 		r.requeued = sqlite3_changes(st->db);
 	rc = finish(st, rc);
@@ -1182,8 +1192,8 @@ int sm_store_recover(struct sm_store *st, int64_t now,
 	return release(st, NULL, now, "daemon restarted while writing", out);
 }
 
-int sm_store_release_modem(struct sm_store *st, const char *modem,
-			   int64_t now, struct sm_store_recovery *out)
+int sm_store_release_modem(struct sm_store *st, const char *modem, int64_t now,
+			   struct sm_store_recovery *out)
 {
 	int rc = check_str(modem, SM_STORE_NAME_MAX, true);
 
@@ -1322,8 +1332,8 @@ int sm_store_outbox_parts(struct sm_store *st, int64_t id,
 		memset(&p, 0, sizeof(p));
 		p.msg_id = sqlite3_column_int64(s, 0);
 		p.seq = sqlite3_column_int(s, 1);
-		p.state = parse_name(sqlite3_column_text(s, 2), 6,
-				     part_state_i);
+		p.state =
+			parse_name(sqlite3_column_text(s, 2), 6, part_state_i);
 		col_text(s, 3, p.modem, sizeof(p.modem));
 		p.mr = sqlite3_column_int(s, 4);
 		p.written_at = sqlite3_column_int64(s, 5);
@@ -1340,8 +1350,7 @@ int sm_store_outbox_parts(struct sm_store *st, int64_t id,
 	return rc;
 }
 
-int sm_store_queue_stats(struct sm_store *st,
-			 struct sm_store_queue_stats *out)
+int sm_store_queue_stats(struct sm_store *st, struct sm_store_queue_stats *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -1350,9 +1359,8 @@ int sm_store_queue_stats(struct sm_store *st,
 	rc = query(st, &s, "SELECT state, COUNT(*) FROM outbox GROUP BY state",
 		   "");
 	while (rc == 0 && (rc = step(st, s)) == 1) {
-		out->count[parse_name(sqlite3_column_text(s, 0),
-				      SM_OUT_NSTATES, out_state_i)] =
-			sqlite3_column_int(s, 1);
+		out->count[parse_name(sqlite3_column_text(s, 0), SM_OUT_NSTATES,
+				      out_state_i)] = sqlite3_column_int(s, 1);
 		rc = 0;
 	}
 	if (rc == 0)
@@ -1454,7 +1462,8 @@ static int report_apply(struct sm_store *st, const struct sm_store_report *r,
 		  "siddiid", sm_part_state_name(to), r->received_at, r->status,
 		  r->mr, (int64_t)via, id, seq);
 	if (rc == 0 && via)
-		rc = exec(st, "UPDATE outbox SET was_unconfirmed = 1 WHERE id = ?",
+		rc = exec(st,
+			  "UPDATE outbox SET was_unconfirmed = 1 WHERE id = ?",
 			  "i", id);
 	if (rc == 0)
 		rc = settle(st, id, r->received_at);
@@ -1474,8 +1483,7 @@ int sm_store_report_add(struct sm_store *st, const struct sm_store_report *r,
 	if ((rc = check_str(r->modem, SM_STORE_NAME_MAX, true)) ||
 	    (rc = check_str(r->recipient, SM_STORE_ADDR_MAX, true)))
 		return rc;
-	if (!w || r->mr < 0 || r->mr > 255 || r->status < 0 ||
-	    r->status > 255)
+	if (!w || r->mr < 0 || r->mr > 255 || r->status < 0 || r->status > 255)
 		return -EINVAL;
 	if ((rc = begin(st)))
 		return rc;
@@ -1567,12 +1575,13 @@ static int inbox_assemble(struct sm_store *st, const struct in_group *g,
 	int64_t scts = 0;
 	int nreceived = 0;
 	sqlite3_stmt *s;
-	int rc = query(st, &s,
-		       "SELECT concat_seq, text, scts, encoding FROM inbox_parts"
-		       " WHERE msg_id IS NULL AND modem = ? AND sender = ?"
-		       " AND concat_ref = ? AND concat_total = ?"
-		       " ORDER BY concat_seq, id",
-		       "ssdd", g->modem, g->sender, g->ref, g->total);
+	int rc =
+		query(st, &s,
+		      "SELECT concat_seq, text, scts, encoding FROM inbox_parts"
+		      " WHERE msg_id IS NULL AND modem = ? AND sender = ?"
+		      " AND concat_ref = ? AND concat_total = ?"
+		      " ORDER BY concat_seq, id",
+		      "ssdd", g->modem, g->sender, g->ref, g->total);
 
 	while (rc == 0 && (rc = step(st, s)) == 1) {
 		int seq = sqlite3_column_int(s, 0);
@@ -1634,8 +1643,8 @@ static int inbox_assemble(struct sm_store *st, const struct in_group *g,
 }
 
 /* How many parts of @g are waiting, into *@n. */
-static int inbox_waiting(struct sm_store *st, const struct in_group *g,
-			 int seq, int64_t *n)
+static int inbox_waiting(struct sm_store *st, const struct in_group *g, int seq,
+			 int64_t *n)
 {
 	*n = 0;
 	return fetch_int(st, n,
@@ -1722,8 +1731,8 @@ int sm_store_inbox_add_part(struct sm_store *st,
 	return rc;
 }
 
-#define IN_COLS                                                          \
-	"id, modem, sender, scts, received_at, text, encoding, concat_ref," \
+#define IN_COLS                                                                \
+	"id, modem, sender, scts, received_at, text, encoding, concat_ref,"    \
 	" nparts, nreceived, incomplete, missing, state"
 
 static void read_inmsg(sqlite3_stmt *s, struct sm_store_inmsg *m)
@@ -1849,9 +1858,9 @@ int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count)
 {
 	int64_t n = 0;
-	int rc = fetch_int(st, &n,
-			   "SELECT COUNT(*) FROM inbox_parts WHERE msg_id IS NULL",
-			   "");
+	int rc = fetch_int(
+		st, &n, "SELECT COUNT(*) FROM inbox_parts WHERE msg_id IS NULL",
+		"");
 
 	if (rc < 0)
 		return rc;
@@ -1921,8 +1930,7 @@ int sm_store_optout_check(struct sm_store *st, const char *number)
 			 "s", number);
 }
 
-int sm_store_optout_list(struct sm_store *st, sm_store_optout_fn fn,
-			 void *data)
+int sm_store_optout_list(struct sm_store *st, sm_store_optout_fn fn, void *data)
 {
 	struct sm_store_optout o;
 	sqlite3_stmt *s;
@@ -1953,10 +1961,8 @@ int sm_store_modem_update(struct sm_store *st, const struct sm_store_modem *m,
 	int rc;
 
 	if ((rc = check_str(m->name, sizeof(m->name), true)) ||
-	    (rc = check_str(m->registration, sizeof(m->registration),
-			    false)) ||
-	    (rc = check_str(m->operator_name, sizeof(m->operator_name),
-			    false)))
+	    (rc = check_str(m->registration, sizeof(m->registration), false)) ||
+	    (rc = check_str(m->operator_name, sizeof(m->operator_name), false)))
 		return rc;
 	if ((int)m->state < 0 || m->state > SM_MODEM_DISABLED)
 		return -EINVAL;
@@ -2039,16 +2045,17 @@ static void read_modem(sqlite3_stmt *s, struct sm_store_modem *m)
 	m->updated_at = sqlite3_column_int64(s, 9);
 }
 
-#define MODEM_COLS                                                        \
-	"name, state, signal_dbm, registration, operator, last_error,"   \
+#define MODEM_COLS                                                             \
+	"name, state, signal_dbm, registration, operator, last_error,"         \
 	" error_count, sent_today, day_key, updated_at"
 
 int sm_store_modem_get(struct sm_store *st, const char *name,
 		       struct sm_store_modem *out)
 {
 	sqlite3_stmt *s;
-	int rc = query(st, &s, "SELECT " MODEM_COLS " FROM modems WHERE name = ?",
-		       "s", name);
+	int rc = query(st, &s,
+		       "SELECT " MODEM_COLS " FROM modems WHERE name = ?", "s",
+		       name);
 
 	if (rc)
 		return rc;
@@ -2062,13 +2069,12 @@ int sm_store_modem_get(struct sm_store *st, const char *name,
 	return 0;
 }
 
-int sm_store_modem_list(struct sm_store *st, sm_store_modem_fn fn,
-			void *data)
+int sm_store_modem_list(struct sm_store *st, sm_store_modem_fn fn, void *data)
 {
 	struct sm_store_modem m;
 	sqlite3_stmt *s;
-	int rc = query(st, &s, "SELECT " MODEM_COLS " FROM modems ORDER BY name",
-		       "");
+	int rc = query(st, &s,
+		       "SELECT " MODEM_COLS " FROM modems ORDER BY name", "");
 
 	while (rc == 0 && (rc = step(st, s)) == 1) {
 		read_modem(s, &m);

@@ -40,15 +40,15 @@
 /* Schema version this program writes (PRAGMA user_version). */
 #define SM_STORE_SCHEMA_VERSION 1
 
-#define SM_STORE_NUMBER_MAX 32	/* E.164 number "+33612345678" with NUL */
-#define SM_STORE_ADDR_MAX 48	/* inbox sender: number or alphanumeric */
-#define SM_STORE_NAME_MAX 64	/* modem name, actor, action */
-#define SM_STORE_TEXT_MAX 4096	/* outbound text, inbound message text */
-#define SM_STORE_PART_MAX 1024	/* text of one received part */
-#define SM_STORE_PDU_MAX 1024	/* hex of one received PDU */
-#define SM_STORE_ERROR_MAX 256	/* last error text, event detail */
+#define SM_STORE_NUMBER_MAX  32	  /* E.164 number "+33612345678" with NUL */
+#define SM_STORE_ADDR_MAX    48	  /* inbox sender: number or alphanumeric */
+#define SM_STORE_NAME_MAX    64	  /* modem name, actor, action */
+#define SM_STORE_TEXT_MAX    4096 /* outbound text, inbound message text */
+#define SM_STORE_PART_MAX    1024 /* text of one received part */
+#define SM_STORE_PDU_MAX     1024 /* hex of one received PDU */
+#define SM_STORE_ERROR_MAX   256  /* last error text, event detail */
 #define SM_STORE_MISSING_MAX 1024 /* "2,5,7": missing part numbers */
-#define SM_STORE_PARTS_MAX 255	/* parts of one message (8-bit seq) */
+#define SM_STORE_PARTS_MAX   255  /* parts of one message (8-bit seq) */
 
 struct sm_store;
 
@@ -109,7 +109,7 @@ enum sm_out_kind {
 	SM_KIND_MANUAL,	       /* typed by an advisor (smsmatch send) */
 };
 #define SM_KIND_BIT(k) (1u << (k))
-#define SM_KINDS_ALL 0xfu
+#define SM_KINDS_ALL   0xfu
 
 /* Message flags. */
 enum {
@@ -147,48 +147,48 @@ struct sm_store_enqueue {
 
 /* One outbound message as stored. */
 struct sm_store_outmsg {
-	int64_t id;			       /* rowid, > 0 */
-	char recipient[SM_STORE_NUMBER_MAX];   /* E.164 */
-	char text[SM_STORE_TEXT_MAX + 1];      /* the whole text */
-	enum sm_out_kind kind;		       /* why it is sent */
-	unsigned flags;			       /* SM_OUT_F_* */
-	int64_t campaign_id;		       /* 0: none */
-	int64_t conversation_id;	       /* 0: none */
-	int priority;			       /* higher goes first */
-	enum sm_out_state state;	       /* see enum sm_out_state */
-	int64_t not_before;		       /* retry backoff */
-	int64_t expires_at;		       /* 0: never */
-	int attempts;			       /* claims so far */
-	int nparts;			       /* PDUs in the message */
-	int next_part;			       /* first part never written,
-						* 1-based; nparts + 1 when all
-						* are out */
-	int concat_ref;			       /* 8-bit concatenation ref to
-						* use for every part: id % 256 */
-	char modem[SM_STORE_NAME_MAX];	       /* pinned modem once a part went
-						* out, "" otherwise */
-	char claimed_by[SM_STORE_NAME_MAX];    /* modem holding the claim */
-	int64_t created_at;		       /* enqueue time */
-	int64_t claimed_at;		       /* last claim, 0 if never */
-	int64_t sent_at;		       /* last part sent, 0 if not */
-	int64_t final_at;		       /* delivered/failed/... time */
-	char last_error[SM_STORE_ERROR_MAX];   /* "" if none */
-	bool was_unconfirmed;		       /* settled by a report matched
-						* by the unconfirmed rule */
+	int64_t id;			     /* rowid, > 0 */
+	char recipient[SM_STORE_NUMBER_MAX]; /* E.164 */
+	char text[SM_STORE_TEXT_MAX + 1];    /* the whole text */
+	enum sm_out_kind kind;		     /* why it is sent */
+	unsigned flags;			     /* SM_OUT_F_* */
+	int64_t campaign_id;		     /* 0: none */
+	int64_t conversation_id;	     /* 0: none */
+	int priority;			     /* higher goes first */
+	enum sm_out_state state;	     /* see enum sm_out_state */
+	int64_t not_before;		     /* retry backoff */
+	int64_t expires_at;		     /* 0: never */
+	int attempts;			     /* claims so far */
+	int nparts;			     /* PDUs in the message */
+	int next_part;			     /* first part never written,
+					      * 1-based; nparts + 1 when all
+					      * are out */
+	int concat_ref;			     /* 8-bit concatenation ref to
+					      * use for every part: id % 256 */
+	char modem[SM_STORE_NAME_MAX];	     /* pinned modem once a part went
+					      * out, "" otherwise */
+	char claimed_by[SM_STORE_NAME_MAX];  /* modem holding the claim */
+	int64_t created_at;		     /* enqueue time */
+	int64_t claimed_at;		     /* last claim, 0 if never */
+	int64_t sent_at;		     /* last part sent, 0 if not */
+	int64_t final_at;		     /* delivered/failed/... time */
+	char last_error[SM_STORE_ERROR_MAX]; /* "" if none */
+	bool was_unconfirmed;		     /* settled by a report matched
+					      * by the unconfirmed rule */
 };
 
 /* One part of an outbound message. */
 struct sm_store_outpart {
-	int64_t msg_id;			/* message */
-	int seq;			/* 1-based */
-	enum sm_part_state state;	/* see enum sm_part_state */
-	char modem[SM_STORE_NAME_MAX];	/* modem it was written to */
-	int mr;				/* TP-MR from +CMGS, -1 unknown */
-	int64_t written_at;		/* "about to write" time */
-	int64_t sent_at;		/* +CMGS time, 0 if none */
-	int64_t report_at;		/* last status report, 0 if none */
-	int report_status;		/* its TP-ST, -1 if none */
-	bool via_unconfirmed;		/* matched by the unconfirmed rule */
+	int64_t msg_id;		       /* message */
+	int seq;		       /* 1-based */
+	enum sm_part_state state;      /* see enum sm_part_state */
+	char modem[SM_STORE_NAME_MAX]; /* modem it was written to */
+	int mr;			       /* TP-MR from +CMGS, -1 unknown */
+	int64_t written_at;	       /* "about to write" time */
+	int64_t sent_at;	       /* +CMGS time, 0 if none */
+	int64_t report_at;	       /* last status report, 0 if none */
+	int report_status;	       /* its TP-ST, -1 if none */
+	bool via_unconfirmed;	       /* matched by the unconfirmed rule */
 };
 
 /*
@@ -260,8 +260,7 @@ enum sm_store_fail {
  * *@state (may be NULL) gets the new message state.
  */
 int sm_store_send_failed(struct sm_store *st, int64_t id, const char *modem,
-			 enum sm_store_fail kind, int code,
-			 const char *reason,
+			 enum sm_store_fail kind, int code, const char *reason,
 			 const struct sm_store_retry *retry, int64_t now,
 			 enum sm_out_state *state);
 
@@ -283,8 +282,8 @@ int sm_store_recover(struct sm_store *st, int64_t now,
 
 /* The same as sm_store_recover() for the messages claimed by @modem only,
  * when that modem went down. */
-int sm_store_release_modem(struct sm_store *st, const char *modem,
-			   int64_t now, struct sm_store_recovery *out);
+int sm_store_release_modem(struct sm_store *st, const char *modem, int64_t now,
+			   struct sm_store_recovery *out);
 
 /*
  * Queued messages whose expires_at is set and <= @now become expired
@@ -316,8 +315,7 @@ int sm_store_unconfirmed_resolve(struct sm_store *st, int64_t id,
 int sm_store_outbox_get(struct sm_store *st, int64_t id,
 			struct sm_store_outmsg *out);
 
-typedef int (*sm_store_outmsg_fn)(const struct sm_store_outmsg *m,
-				  void *data);
+typedef int (*sm_store_outmsg_fn)(const struct sm_store_outmsg *m, void *data);
 typedef int (*sm_store_outpart_fn)(const struct sm_store_outpart *p,
 				   void *data);
 
@@ -336,8 +334,7 @@ struct sm_store_queue_stats {
 	int64_t oldest_created_at; /* its enqueue time */
 };
 
-int sm_store_queue_stats(struct sm_store *st,
-			 struct sm_store_queue_stats *out);
+int sm_store_queue_stats(struct sm_store *st, struct sm_store_queue_stats *out);
 
 /* ---- status reports ------------------------------------------------- */
 
@@ -419,17 +416,17 @@ int sm_store_report_list_unmatched(struct sm_store *st, sm_store_report_fn fn,
 
 /* One received PDU, as decoded.  Strings are copied. */
 struct sm_store_inpart {
-	const char *modem;	/* modem it came through */
-	const char *sender;	/* TP-OA: number or alphanumeric */
-	int64_t scts;		/* TP-SCTS as Unix seconds (23.040 9.2.3.11) */
-	int concat_ref;		/* 23.040 9.2.3.24.1/.8: reference, 0-65535 */
-	int concat_total;	/* parts, 0 or 1 when not concatenated */
-	int concat_seq;		/* this part, 1-based */
-	const char *text;	/* decoded UTF-8 text, @text_len bytes */
-	size_t text_len;	/* <= SM_STORE_PART_MAX, no NUL inside */
-	const char *encoding;	/* "gsm7", "ucs2", "8bit" (< 16 bytes) */
-	const char *pdu_hex;	/* raw PDU as the modem printed it */
-	int64_t received_at;	/* when it was read from the modem */
+	const char *modem;    /* modem it came through */
+	const char *sender;   /* TP-OA: number or alphanumeric */
+	int64_t scts;	      /* TP-SCTS as Unix seconds (23.040 9.2.3.11) */
+	int concat_ref;	      /* 23.040 9.2.3.24.1/.8: reference, 0-65535 */
+	int concat_total;     /* parts, 0 or 1 when not concatenated */
+	int concat_seq;	      /* this part, 1-based */
+	const char *text;     /* decoded UTF-8 text, @text_len bytes */
+	size_t text_len;      /* <= SM_STORE_PART_MAX, no NUL inside */
+	const char *encoding; /* "gsm7", "ucs2", "8bit" (< 16 bytes) */
+	const char *pdu_hex;  /* raw PDU as the modem printed it */
+	int64_t received_at;  /* when it was read from the modem */
 };
 
 enum sm_store_inbox_result {
@@ -547,8 +544,7 @@ int sm_store_optout_remove(struct sm_store *st, const char *number);
 /* 1 if @number is opted out, 0 if not, negative errno on error. */
 int sm_store_optout_check(struct sm_store *st, const char *number);
 
-typedef int (*sm_store_optout_fn)(const struct sm_store_optout *o,
-				  void *data);
+typedef int (*sm_store_optout_fn)(const struct sm_store_optout *o, void *data);
 
 /* Every opt-out, oldest first. */
 int sm_store_optout_list(struct sm_store *st, sm_store_optout_fn fn,
@@ -565,16 +561,16 @@ enum sm_modem_state {
 
 /* A modem row, read by `smsmatch modems`. */
 struct sm_store_modem {
-	char name[SM_STORE_NAME_MAX];	      /* as configured */
-	enum sm_modem_state state;	      /* up, down, ... */
-	int signal_dbm;			      /* 0 when unknown */
-	char registration[32];		      /* "home", "roaming", ... */
+	char name[SM_STORE_NAME_MAX];	       /* as configured */
+	enum sm_modem_state state;	       /* up, down, ... */
+	int signal_dbm;			       /* 0 when unknown */
+	char registration[32];		       /* "home", "roaming", ... */
 	char operator_name[SM_STORE_NAME_MAX]; /* +COPS */
-	char last_error[SM_STORE_ERROR_MAX];  /* "" if none */
-	int error_count;		      /* errors recorded so far */
-	int sent_today;			      /* parts sent on day_key */
-	int day_key;			      /* local day, e.g. 20260122 */
-	int64_t updated_at;		      /* last update */
+	char last_error[SM_STORE_ERROR_MAX];   /* "" if none */
+	int error_count;		       /* errors recorded so far */
+	int sent_today;			       /* parts sent on day_key */
+	int day_key;			       /* local day, e.g. 20260122 */
+	int64_t updated_at;		       /* last update */
 };
 
 /*
@@ -603,17 +599,16 @@ int sm_store_modem_get(struct sm_store *st, const char *name,
 typedef int (*sm_store_modem_fn)(const struct sm_store_modem *m, void *data);
 
 /* Every modem, by name. */
-int sm_store_modem_list(struct sm_store *st, sm_store_modem_fn fn,
-			void *data);
+int sm_store_modem_list(struct sm_store *st, sm_store_modem_fn fn, void *data);
 
 /* ---- audit events --------------------------------------------------- */
 
 struct sm_store_event {
-	int64_t id;			  /* rowid */
-	int64_t at;			  /* when */
-	char actor[SM_STORE_NAME_MAX];	  /* "smsmatchd", "cli:alice" */
-	char action[SM_STORE_NAME_MAX];	  /* "optout.add", "modem.down" */
-	char detail[SM_STORE_ERROR_MAX];  /* free text, "" */
+	int64_t id;			 /* rowid */
+	int64_t at;			 /* when */
+	char actor[SM_STORE_NAME_MAX];	 /* "smsmatchd", "cli:alice" */
+	char action[SM_STORE_NAME_MAX];	 /* "optout.add", "modem.down" */
+	char detail[SM_STORE_ERROR_MAX]; /* free text, "" */
 };
 
 /* Append an audit event.  @detail may be NULL.  *@id may be NULL. */

@@ -23,7 +23,7 @@
 
 #include "smsmatch/store.h"
 
-#define T0 1760000000 /* a fixed "now" */
+#define T0  1760000000 /* a fixed "now" */
 #define DAY 86400
 
 static const struct sm_store_retry retry = {3, 60, 3600};
@@ -103,8 +103,8 @@ static int64_t claim(struct sm_store *st, const char *modem, int64_t now)
 }
 
 /* Send parts from next_part to the end with mrs mr, mr + 1, ... */
-static void send_all(struct sm_store *st, int64_t id, const char *modem,
-		     int mr, int64_t now)
+static void send_all(struct sm_store *st, int64_t id, const char *modem, int mr,
+		     int64_t now)
 {
 	struct sm_store_outmsg *m = msg(st, id);
 	int n = m->nparts;
@@ -162,9 +162,9 @@ static void test_open_errors(void **state)
 	int fd;
 
 	/* Cannot open: the directory does not exist. */
-	assert_int_equal(sm_store_open("/nonexistent/dir/x.db", &st, err,
-				       sizeof(err)),
-			 -ENOENT);
+	assert_int_equal(
+		sm_store_open("/nonexistent/dir/x.db", &st, err, sizeof(err)),
+		-ENOENT);
 	assert_null(st);
 	assert_non_null(strstr(err, "/nonexistent/dir/x.db"));
 	assert_non_null(strstr(err, "cannot open"));
@@ -191,8 +191,7 @@ static void test_open_errors(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(pwrite(fd, "\0\0\0\x63", 4, 60), 4);
 	close(fd);
-	assert_int_equal(sm_store_open(t.path, &st, err, sizeof(err)),
-			 -EPROTO);
+	assert_int_equal(sm_store_open(t.path, &st, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "newer"));
 	assert_non_null(strstr(err, "99"));
 	tmpdb_remove(&t);
@@ -218,8 +217,14 @@ static void test_enqueue_checks(void **state)
 		.recipient = "+33612345678", .text = "x", .nparts = 1};
 	static char big[SM_STORE_TEXT_MAX + 2];
 	static const char *bad_numbers[] = {
-		"0612345678", "+0612345678", "+3", "+33 6 12", "+1234567890123456",
-		"", "+33612345678; DROP TABLE outbox", "+33612345678\n",
+		"0612345678",
+		"+0612345678",
+		"+3",
+		"+33 6 12",
+		"+1234567890123456",
+		"",
+		"+33612345678; DROP TABLE outbox",
+		"+33612345678\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad_numbers) / sizeof(*bad_numbers);
@@ -287,8 +292,7 @@ static void test_claim_order(void **state)
 	assert_int_equal(m.kind, SM_KIND_REPLY);
 	assert_int_equal(m.priority, 9);
 	assert_int_equal(m.concat_ref, d % 256);
-	assert_int_equal(sm_store_claim(st, "", T0, SM_KINDS_ALL, &m),
-			 -EINVAL);
+	assert_int_equal(sm_store_claim(st, "", T0, SM_KINDS_ALL, &m), -EINVAL);
 	sm_store_close(st);
 }
 
@@ -373,8 +377,7 @@ static void test_multipart_pinned(void **state)
 	for (int mr = 10; mr <= 12; mr++) {
 		r.mr = mr;
 		r.status = 0;
-		assert_int_equal(sm_store_report_add(st, &r, &window, &res),
-				 0);
+		assert_int_equal(sm_store_report_add(st, &r, &window, &res), 0);
 		assert_int_equal(res.part, mr - 9);
 		assert_int_equal(res.part_state, SM_PART_DELIVERED);
 		assert_false(res.via_unconfirmed);
@@ -459,8 +462,7 @@ static void test_failures(void **state)
 	assert_int_equal(sm_store_send_failed(st, id2, "m1", SM_FAIL_PERMANENT,
 					      21, "rejected", &retry, T0, &s),
 			 -EINVAL);
-	assert_int_equal(sm_store_part_writing(st, id2, 1, "m1", T0),
-			 -EINVAL);
+	assert_int_equal(sm_store_part_writing(st, id2, 1, "m1", T0), -EINVAL);
 	assert_int_equal(sm_store_outbox_get(st, 999, msg(st, id2)), -ENOENT);
 
 	/* The backoff is capped. */
@@ -470,15 +472,15 @@ static void test_failures(void **state)
 		id3 = enqueue(st, "+33600000003", "z", 1, 0, T0);
 		for (int i = 1; i <= 6; i++) {
 			int64_t now = T0 + 10000 * i;
-			static const int64_t want[] = {60, 120, 240, 300, 300,
-						       300};
+			static const int64_t want[] = {60,  120, 240,
+						       300, 300, 300};
 
 			assert_int_equal(claim(st, "m1", now), id3);
-			assert_int_equal(
-				sm_store_send_failed(st, id3, "m1",
-						     SM_FAIL_TEMPORARY, -1,
-						     NULL, &r, now, &s),
-				0);
+			assert_int_equal(sm_store_send_failed(st, id3, "m1",
+							      SM_FAIL_TEMPORARY,
+							      -1, NULL, &r, now,
+							      &s),
+					 0);
 			assert_int_equal(msg(st, id3)->not_before,
 					 now + want[i - 1]);
 		}
@@ -514,8 +516,7 @@ static void test_expire_cancel(void **state)
 	assert_int_equal(msg(st, c)->state, SM_OUT_CANCELLED);
 	assert_string_equal(msg(st, c)->last_error, "advisor");
 	assert_int_equal(sm_store_cancel(st, a, T0, NULL), 0);
-	assert_int_equal(sm_store_part_writing(st, a, 1, "m1", T0),
-			 -ECANCELED);
+	assert_int_equal(sm_store_part_writing(st, a, 1, "m1", T0), -ECANCELED);
 	assert_int_equal(sm_store_cancel(st, b, T0, NULL), -EINVAL);
 	assert_int_equal(sm_store_cancel(st, 999, T0, NULL), -ENOENT);
 	d = enqueue(st, "+33600000004", "in flight", 1, 0, T0);
@@ -545,21 +546,19 @@ static void test_crash_each_step(void **state)
 		if (steps >= 2)
 			assert_int_equal(claim(st, "m1", T0), id);
 		if (steps >= 3)
-			assert_int_equal(sm_store_part_writing(st, id, 1, "m1",
-							       T0 + 1),
-					 0);
+			assert_int_equal(
+				sm_store_part_writing(st, id, 1, "m1", T0 + 1),
+				0);
 		if (steps >= 4)
-			assert_int_equal(sm_store_part_sent(st, id, 1, 41,
-							    T0 + 2),
-					 0);
+			assert_int_equal(
+				sm_store_part_sent(st, id, 1, 41, T0 + 2), 0);
 		if (steps >= 5)
-			assert_int_equal(sm_store_part_writing(st, id, 2, "m1",
-							       T0 + 3),
-					 0);
+			assert_int_equal(
+				sm_store_part_writing(st, id, 2, "m1", T0 + 3),
+				0);
 		if (steps >= 6)
-			assert_int_equal(sm_store_part_sent(st, id, 2, 42,
-							    T0 + 4),
-					 0);
+			assert_int_equal(
+				sm_store_part_sent(st, id, 2, 42, T0 + 4), 0);
 		sm_store_close(st); /* the crash: nothing else is written */
 
 		st = open_db(t.path);
@@ -637,9 +636,8 @@ static void test_kill9(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct sm_store *c = NULL;
-		struct sm_store_enqueue e = {.recipient = "+33600000001",
-					     .text = "x",
-					     .nparts = 1};
+		struct sm_store_enqueue e = {
+			.recipient = "+33600000001", .text = "x", .nparts = 1};
 		struct sm_store_outmsg m;
 		int64_t id;
 
@@ -664,9 +662,9 @@ static void test_kill9(void **state)
 	assert_int_equal(msg(st, 2)->state, SM_OUT_QUEUED);
 	/* Per-recipient FIFO: the second waits behind the unconfirmed. */
 	assert_int_equal(claim(st, "m1", T0 + 5), 0);
-	assert_int_equal(sm_store_unconfirmed_resolve(st, 1, SM_RESOLVE_SENT,
-						      T0 + 6),
-			 0);
+	assert_int_equal(
+		sm_store_unconfirmed_resolve(st, 1, SM_RESOLVE_SENT, T0 + 6),
+		0);
 	assert_int_equal(msg(st, 1)->state, SM_OUT_SENT);
 	assert_int_equal(claim(st, "m1", T0 + 6), 2);
 	sm_store_close(st);
@@ -719,27 +717,25 @@ static void test_part_unconfirmed_resolve(void **state)
 	assert_int_equal(claim(st, "m1", T0), a);
 	assert_int_equal(sm_store_part_unconfirmed(st, a, T0, NULL), -EINVAL);
 	assert_int_equal(sm_store_part_writing(st, a, 1, "m1", T0), 0);
-	assert_int_equal(sm_store_part_unconfirmed(st, a, T0, "AT timeout"),
-			 0);
+	assert_int_equal(sm_store_part_unconfirmed(st, a, T0, "AT timeout"), 0);
 	assert_int_equal(msg(st, a)->state, SM_OUT_UNCONFIRMED);
 	assert_string_equal(msg(st, a)->last_error, "AT timeout");
-	assert_int_equal(sm_store_unconfirmed_resolve(st, a,
-						      SM_RESOLVE_REQUEUE, T0),
-			 0);
+	assert_int_equal(
+		sm_store_unconfirmed_resolve(st, a, SM_RESOLVE_REQUEUE, T0), 0);
 	assert_int_equal(msg(st, a)->state, SM_OUT_QUEUED);
 	assert_string_equal(msg(st, a)->modem, "");
 	assert_int_equal(msg(st, a)->next_part, 1);
-	assert_int_equal(sm_store_unconfirmed_resolve(st, a, SM_RESOLVE_SENT,
-						      T0),
-			 -EINVAL);
+	assert_int_equal(
+		sm_store_unconfirmed_resolve(st, a, SM_RESOLVE_SENT, T0),
+		-EINVAL);
 
 	/* SENT on part 1 of 2: the rest goes out on the same modem. */
 	assert_int_equal(claim(st, "m1", T0), a);
 	assert_int_equal(sm_store_part_writing(st, a, 1, "m1", T0), 0);
 	assert_int_equal(sm_store_part_unconfirmed(st, a, T0, NULL), 0);
-	assert_int_equal(sm_store_unconfirmed_resolve(st, a, SM_RESOLVE_SENT,
-						      T0 + 1),
-			 0);
+	assert_int_equal(
+		sm_store_unconfirmed_resolve(st, a, SM_RESOLVE_SENT, T0 + 1),
+		0);
 	assert_int_equal(msg(st, a)->state, SM_OUT_QUEUED);
 	assert_int_equal(msg(st, a)->next_part, 2);
 	assert_string_equal(msg(st, a)->modem, "m1");
@@ -748,14 +744,13 @@ static void test_part_unconfirmed_resolve(void **state)
 	assert_int_equal(claim(st, "m2", T0), b);
 	assert_int_equal(sm_store_part_writing(st, b, 1, "m2", T0), 0);
 	assert_int_equal(sm_store_part_unconfirmed(st, b, T0, NULL), 0);
-	assert_int_equal(sm_store_unconfirmed_resolve(st, b,
-						      SM_RESOLVE_FAILED, T0),
-			 0);
+	assert_int_equal(
+		sm_store_unconfirmed_resolve(st, b, SM_RESOLVE_FAILED, T0), 0);
 	assert_int_equal(msg(st, b)->state, SM_OUT_FAILED);
 	c = 12345;
-	assert_int_equal(sm_store_unconfirmed_resolve(st, c, SM_RESOLVE_SENT,
-						      T0),
-			 -ENOENT);
+	assert_int_equal(
+		sm_store_unconfirmed_resolve(st, c, SM_RESOLVE_SENT, T0),
+		-ENOENT);
 	sm_store_close(st);
 }
 
@@ -773,8 +768,7 @@ static void test_report_mr_wrap(void **state)
 {
 	struct sm_store *st = open_db(":memory:");
 	struct sm_store_report_result res;
-	struct sm_store_report r = {.modem = "m1",
-				    .recipient = "+33600000001"};
+	struct sm_store_report r = {.modem = "m1", .recipient = "+33600000001"};
 	int64_t a, b, c, d;
 	int mrs[8] = {0};
 
@@ -826,9 +820,8 @@ static void test_report_mr_wrap(void **state)
 	assert_int_equal(sm_store_report_add(st, &r, &window, &res), 0);
 	assert_int_equal(res.msg_id, 0);
 	assert_int_equal(msg(st, a)->state, SM_OUT_SENT);
-	assert_int_equal(sm_store_report_list_unmatched(st, collect_report,
-							mrs),
-			 0);
+	assert_int_equal(
+		sm_store_report_list_unmatched(st, collect_report, mrs), 0);
 	assert_int_equal(mrs[0], 3);
 	assert_int_equal(mrs[1], 255);
 	assert_int_equal(mrs[2], 77);
@@ -876,9 +869,8 @@ static void test_report_unconfirmed_rule(void **state)
 {
 	struct sm_store *st = open_db(":memory:");
 	struct sm_store_report_result res;
-	struct sm_store_report r = {.modem = "m1",
-				    .recipient = "+33600000001",
-				    .mr = 77};
+	struct sm_store_report r = {
+		.modem = "m1", .recipient = "+33600000001", .mr = 77};
 	struct sm_store_recovery rec;
 	int64_t a, b;
 
@@ -966,23 +958,20 @@ static void test_queue_stats(void **state)
 	assert_int_equal(q.count[SM_OUT_SENT], 0);
 	assert_int_equal(q.oldest_id, b);
 	assert_int_equal(q.oldest_created_at, T0 + 5);
-	assert_int_equal(sm_store_outbox_list(st, SM_OUT_UNCONFIRMED,
-					      count_msg, &n),
-			 0);
+	assert_int_equal(
+		sm_store_outbox_list(st, SM_OUT_UNCONFIRMED, count_msg, &n), 0);
 	assert_int_equal(n, 1);
 	n = 0;
-	assert_int_equal(sm_store_outbox_list(st, SM_OUT_QUEUED, count_msg,
-					      &n),
+	assert_int_equal(sm_store_outbox_list(st, SM_OUT_QUEUED, count_msg, &n),
 			 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(sm_store_outbox_list(st, SM_OUT_QUEUED, stop_at_first,
-					      &first),
-			 42);
+	assert_int_equal(
+		sm_store_outbox_list(st, SM_OUT_QUEUED, stop_at_first, &first),
+		42);
 	assert_int_equal(first, b);
 	/* The list statement is usable again after an early stop. */
 	n = 0;
-	assert_int_equal(sm_store_outbox_list(st, SM_OUT_QUEUED, count_msg,
-					      &n),
+	assert_int_equal(sm_store_outbox_list(st, SM_OUT_QUEUED, count_msg, &n),
 			 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(sm_out_state_name(SM_OUT_UNCONFIRMED),
@@ -1009,8 +998,7 @@ static void test_two_connections(void **state)
 	assert_int_equal(claim(daemon, "m1", T0), a);
 	assert_int_equal(msg(cli, a)->state, SM_OUT_CLAIMED);
 	assert_int_equal(sm_store_optout_add(cli, "+33600000001",
-					     SM_OPTOUT_ADVISOR, T0, NULL,
-					     NULL),
+					     SM_OPTOUT_ADVISOR, T0, NULL, NULL),
 			 0);
 	assert_int_equal(sm_store_part_writing(daemon, a, 1, "m1", T0),
 			 -ECANCELED);
@@ -1043,9 +1031,8 @@ static void test_concurrent_processes(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct sm_store *d = NULL;
-		struct sm_store_enqueue e = {.recipient = "+33600000001",
-					     .text = "x",
-					     .nparts = 1};
+		struct sm_store_enqueue e = {
+			.recipient = "+33600000001", .text = "x", .nparts = 1};
 		struct sm_store_outmsg m;
 
 		if (sm_store_open(t.path, &d, NULL, 0))

@@ -32,8 +32,8 @@ static struct sm_store *open_db(const char *path)
 
 /* Add a part of a message from @sender; returns the result kind. */
 static enum sm_store_inbox_result add(struct sm_store *st, const char *sender,
-				      int64_t scts, int ref, int total,
-				      int seq, const char *text, int64_t now,
+				      int64_t scts, int ref, int total, int seq,
+				      const char *text, int64_t now,
 				      int64_t *id)
 {
 	struct sm_store_inpart p = {
@@ -49,7 +49,7 @@ static enum sm_store_inbox_result add(struct sm_store *st, const char *sender,
 		.pdu_hex = "0791334650000000040B913306",
 		.received_at = now,
 	};
-	enum sm_store_inbox_result res = (enum sm_store_inbox_result)-1;
+	enum sm_store_inbox_result res = (enum sm_store_inbox_result) - 1;
 
 	assert_int_equal(sm_store_inbox_add_part(st, &p, &res, id), 0);
 	return res;
@@ -71,9 +71,9 @@ static void test_single_and_duplicate(void **state)
 	int64_t id = -1, id2 = -1;
 	int n = -1;
 
-	assert_int_equal(add(st, "+33600000001", T0, 0, 0, 0, "Oui", T0 + 1,
-			     &id),
-			 SM_INBOX_COMPLETE);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 0, 0, 0, "Oui", T0 + 1, &id),
+		SM_INBOX_COMPLETE);
 	assert_true(id > 0);
 	assert_string_equal(inmsg(st, id)->text, "Oui");
 	assert_string_equal(inmsg(st, id)->sender, "+33600000001");
@@ -84,14 +84,14 @@ static void test_single_and_duplicate(void **state)
 	assert_false(inmsg(st, id)->incomplete);
 	assert_int_equal(inmsg(st, id)->state, SM_IN_NEW);
 	/* Handed twice by the modem, or re-read after a crash. */
-	assert_int_equal(add(st, "+33600000001", T0, 0, 0, 0, "Oui", T0 + 9,
-			     &id2),
-			 SM_INBOX_DUPLICATE);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 0, 0, 0, "Oui", T0 + 9, &id2),
+		SM_INBOX_DUPLICATE);
 	assert_int_equal(id2, id);
 	/* Same text a second later: a new SMS. */
-	assert_int_equal(add(st, "+33600000001", T0 + 1, 0, 0, 0, "Oui",
-			     T0 + 9, &id2),
-			 SM_INBOX_COMPLETE);
+	assert_int_equal(
+		add(st, "+33600000001", T0 + 1, 0, 0, 0, "Oui", T0 + 9, &id2),
+		SM_INBOX_COMPLETE);
 	assert_true(id2 > id);
 	assert_int_equal(sm_store_inbox_pending_parts(st, &n), 0);
 	assert_int_equal(n, 0);
@@ -105,27 +105,27 @@ static void test_concat_out_of_order(void **state)
 	int64_t id = -1, dup = -1;
 	int n;
 
-	assert_int_equal(add(st, "+33600000001", T0 + 2, 42, 3, 3, "three.",
-			     T0, &id),
-			 SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000001", T0 + 2, 42, 3, 3, "three.", T0, &id),
+		SM_INBOX_STORED);
 	assert_int_equal(id, 0);
-	assert_int_equal(add(st, "+33600000001", T0, 42, 3, 1, "One, ", T0,
-			     &id),
-			 SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 42, 3, 1, "One, ", T0, &id),
+		SM_INBOX_STORED);
 	/* A duplicate of a waiting part. */
-	assert_int_equal(add(st, "+33600000001", T0, 42, 3, 1, "One, ", T0,
-			     &dup),
-			 SM_INBOX_DUPLICATE);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 42, 3, 1, "One, ", T0, &dup),
+		SM_INBOX_DUPLICATE);
 	assert_int_equal(dup, 0);
 	/* Another sender with the same reference does not mix in. */
-	assert_int_equal(add(st, "+33600000002", T0, 42, 3, 2, "alien", T0,
-			     &id),
-			 SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000002", T0, 42, 3, 2, "alien", T0, &id),
+		SM_INBOX_STORED);
 	assert_int_equal(sm_store_inbox_pending_parts(st, &n), 0);
 	assert_int_equal(n, 3);
-	assert_int_equal(add(st, "+33600000001", T0 + 1, 42, 3, 2, "two, ",
-			     T0 + 5, &id),
-			 SM_INBOX_COMPLETE);
+	assert_int_equal(
+		add(st, "+33600000001", T0 + 1, 42, 3, 2, "two, ", T0 + 5, &id),
+		SM_INBOX_COMPLETE);
 	assert_string_equal(inmsg(st, id)->text, "One, two, three.");
 	assert_int_equal(inmsg(st, id)->nparts, 3);
 	assert_int_equal(inmsg(st, id)->nreceived, 3);
@@ -156,14 +156,13 @@ static void test_reassembly_across_reopen(void **state)
 	close(fd);
 	unlink(path);
 	st = open_db(path);
-	assert_int_equal(add(st, "+33600000001", T0, 7, 2, 2, "monde", T0,
-			     &id),
+	assert_int_equal(add(st, "+33600000001", T0, 7, 2, 2, "monde", T0, &id),
 			 SM_INBOX_STORED);
 	sm_store_close(st); /* restart between the parts */
 	st = open_db(path);
-	assert_int_equal(add(st, "+33600000001", T0, 7, 2, 2, "monde", T0 + 1,
-			     &id),
-			 SM_INBOX_DUPLICATE);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 7, 2, 2, "monde", T0 + 1, &id),
+		SM_INBOX_DUPLICATE);
 	assert_int_equal(add(st, "+33600000001", T0, 7, 2, 1, "Bonjour le ",
 			     T0 + 2, &id),
 			 SM_INBOX_COMPLETE);
@@ -193,15 +192,15 @@ static void test_flush_incomplete(void **state)
 
 	assert_int_equal(add(st, "+33600000001", T0, 9, 3, 1, "a", T0, &id),
 			 SM_INBOX_STORED);
-	assert_int_equal(add(st, "+33600000001", T0, 9, 3, 3, "c", T0 + 50,
-			     &id),
-			 SM_INBOX_STORED);
-	assert_int_equal(add(st, "+33600000002", T0, 1, 2, 1, "x", T0 + 100,
-			     &id),
-			 SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 9, 3, 3, "c", T0 + 50, &id),
+		SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000002", T0, 1, 2, 1, "x", T0 + 100, &id),
+		SM_INBOX_STORED);
 	/* Not yet: the first part is 99 s old, the timeout 100 s. */
-	assert_int_equal(sm_store_inbox_flush_incomplete(st, T0 + 99, 100,
-							 NULL, NULL, &n),
+	assert_int_equal(sm_store_inbox_flush_incomplete(st, T0 + 99, 100, NULL,
+							 NULL, &n),
 			 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(sm_store_inbox_flush_incomplete(st, T0 + 100, 100,
@@ -218,9 +217,9 @@ static void test_flush_incomplete(void **state)
 	assert_int_equal(sm_store_inbox_pending_parts(st, &n), 0);
 	assert_int_equal(n, 1);
 	/* The late part becomes a (so far incomplete) group of its own. */
-	assert_int_equal(add(st, "+33600000001", T0, 9, 3, 2, "b", T0 + 300,
-			     &id),
-			 SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 9, 3, 2, "b", T0 + 300, &id),
+		SM_INBOX_STORED);
 	assert_int_equal(sm_store_inbox_flush_incomplete(st, T0 + 1000, 100,
 							 NULL, NULL, &n),
 			 0);
@@ -238,21 +237,20 @@ static void test_big_headers(void **state)
 	int n;
 
 	/* 255 parts announced, 2 arrive: 2 rows, nothing preallocated. */
-	assert_int_equal(add(st, "+33600000001", T0, 200, 255, 1, "first ",
-			     T0, &id),
-			 SM_INBOX_STORED);
-	assert_int_equal(add(st, "+33600000001", T0, 200, 255, 255, "last",
-			     T0, &id),
-			 SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 200, 255, 1, "first ", T0, &id),
+		SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 200, 255, 255, "last", T0, &id),
+		SM_INBOX_STORED);
 	assert_int_equal(sm_store_inbox_pending_parts(st, &n), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(sm_store_inbox_flush_incomplete(st, T0 + 10, 1, NULL,
-							 NULL, &n),
-			 0);
+	assert_int_equal(
+		sm_store_inbox_flush_incomplete(st, T0 + 10, 1, NULL, NULL, &n),
+		0);
 	assert_int_equal(n, 1);
-	assert_int_equal(sm_store_inbox_list(st, SM_IN_NEW, count_in,
-					     (int[2]){0}),
-			 0);
+	assert_int_equal(
+		sm_store_inbox_list(st, SM_IN_NEW, count_in, (int[2]){0}), 0);
 	id = 1;
 	m = inmsg(st, id);
 	assert_true(m->incomplete);
@@ -271,16 +269,15 @@ static void test_big_headers(void **state)
 			 SM_INBOX_COMPLETE);
 	assert_int_equal(add(st, "+33600000001", T0, 5, 3, 4, "s4", T0, &id),
 			 SM_INBOX_COMPLETE);
-	assert_int_equal(add(st, "+33600000001", T0, 5, 256, 1, "t256", T0,
-			     &id),
-			 SM_INBOX_COMPLETE);
-	assert_int_equal(add(st, "+33600000001", T0, -3, 2, 1, "neg", T0,
-			     &id),
+	assert_int_equal(
+		add(st, "+33600000001", T0, 5, 256, 1, "t256", T0, &id),
+		SM_INBOX_COMPLETE);
+	assert_int_equal(add(st, "+33600000001", T0, -3, 2, 1, "neg", T0, &id),
 			 SM_INBOX_COMPLETE);
 	/* A 16-bit reference is fine. */
-	assert_int_equal(add(st, "+33600000001", T0, 65535, 2, 1, "r16", T0,
-			     &id),
-			 SM_INBOX_STORED);
+	assert_int_equal(
+		add(st, "+33600000001", T0, 65535, 2, 1, "r16", T0, &id),
+		SM_INBOX_STORED);
 	sm_store_close(st);
 }
 
@@ -296,8 +293,7 @@ static void test_reused_reference(void **state)
 	assert_int_equal(add(st, "+33600000001", T0 + 600, 5, 2, 1, "new ",
 			     T0 + 600, &id),
 			 SM_INBOX_STORED);
-	assert_int_equal(sm_store_inbox_list(st, SM_IN_NEW, count_in, seen),
-			 0);
+	assert_int_equal(sm_store_inbox_list(st, SM_IN_NEW, count_in, seen), 0);
 	assert_int_equal(seen[0], 1);
 	assert_true(inmsg(st, seen[1])->incomplete);
 	assert_string_equal(inmsg(st, seen[1])->text, "old");
@@ -310,8 +306,7 @@ static void test_reused_reference(void **state)
 	assert_int_equal(sm_store_inbox_set_state(st, id, SM_IN_HANDLED), 0);
 	assert_int_equal(inmsg(st, id)->state, SM_IN_HANDLED);
 	memset(seen, 0, sizeof(seen));
-	assert_int_equal(sm_store_inbox_list(st, SM_IN_HANDLED, count_in,
-					     seen),
+	assert_int_equal(sm_store_inbox_list(st, SM_IN_HANDLED, count_in, seen),
 			 0);
 	assert_int_equal(seen[0], 1);
 	assert_int_equal(sm_store_inbox_set_state(st, 999, SM_IN_HANDLED),
@@ -412,9 +407,8 @@ static void test_optouts(void **state)
 	assert_int_equal(sm_store_enqueue(st, &e, T0, &other), 0);
 
 	assert_int_equal(sm_store_optout_check(st, "+33600000001"), 0);
-	assert_int_equal(sm_store_optout_add(st, "+33600000001",
-					     SM_OPTOUT_SMS, T0 + 5, "STOP",
-					     &cancelled),
+	assert_int_equal(sm_store_optout_add(st, "+33600000001", SM_OPTOUT_SMS,
+					     T0 + 5, "STOP", &cancelled),
 			 0);
 	assert_int_equal(cancelled, 3);
 	assert_int_equal(sm_store_optout_check(st, "+33600000001"), 1);
@@ -485,25 +479,24 @@ static void test_modems(void **state)
 	char names[64] = "";
 	int total = -1;
 
-	assert_int_equal(sm_store_modem_count_sent(st, "quectel-1", 20260122, 1,
-						   &total),
-			 -ENOENT);
+	assert_int_equal(
+		sm_store_modem_count_sent(st, "quectel-1", 20260122, 1, &total),
+		-ENOENT);
 	assert_int_equal(sm_store_modem_update(st, &m, T0), 0);
-	assert_int_equal(sm_store_modem_error(st, "quectel-1", "+CME ERROR: 10",
-					      T0 + 1),
-			 0);
-	assert_int_equal(sm_store_modem_error(st, "quectel-1", "SIM busy",
-					      T0 + 2),
-			 0);
+	assert_int_equal(
+		sm_store_modem_error(st, "quectel-1", "+CME ERROR: 10", T0 + 1),
+		0);
+	assert_int_equal(
+		sm_store_modem_error(st, "quectel-1", "SIM busy", T0 + 2), 0);
 	m.state = SM_MODEM_DOWN;
 	m.signal_dbm = 0;
 	assert_int_equal(sm_store_modem_update(st, &m, T0 + 3), 0);
-	assert_int_equal(sm_store_modem_count_sent(st, "quectel-1", 20260122, 1,
-						   &total),
-			 0);
-	assert_int_equal(sm_store_modem_count_sent(st, "quectel-1", 20260122, 2,
-						   &total),
-			 0);
+	assert_int_equal(
+		sm_store_modem_count_sent(st, "quectel-1", 20260122, 1, &total),
+		0);
+	assert_int_equal(
+		sm_store_modem_count_sent(st, "quectel-1", 20260122, 2, &total),
+		0);
 	assert_int_equal(total, 3);
 	memset(&m, 0, sizeof(m));
 	assert_int_equal(sm_store_modem_get(st, "quectel-1", &m), 0);
@@ -516,9 +509,9 @@ static void test_modems(void **state)
 	assert_int_equal(m.day_key, 20260122);
 	assert_int_equal(m.updated_at, T0 + 3);
 	/* A new local day restarts the count. */
-	assert_int_equal(sm_store_modem_count_sent(st, "quectel-1", 20260123, 1,
-						   &total),
-			 0);
+	assert_int_equal(
+		sm_store_modem_count_sent(st, "quectel-1", 20260123, 1, &total),
+		0);
 	assert_int_equal(total, 1);
 	/* An error on a modem never seen creates its row. */
 	assert_int_equal(sm_store_modem_error(st, "huawei-2", "no SIM", T0), 0);
@@ -613,8 +606,7 @@ static void test_hostile(void **state)
 	big[big_len] = '\0';
 	e.text = big;
 	assert_int_equal(sm_store_enqueue(st, &e, T0, NULL), -E2BIG);
-	assert_int_equal(sm_store_claim(st, big, T0, SM_KINDS_ALL, &m),
-			 -E2BIG);
+	assert_int_equal(sm_store_claim(st, big, T0, SM_KINDS_ALL, &m), -E2BIG);
 	assert_int_equal(sm_store_event_add(st, T0, "a", "b", big, NULL),
 			 -E2BIG);
 	assert_int_equal(sm_store_optout_add(st, "+33600000009", SM_OPTOUT_SMS,
@@ -626,8 +618,7 @@ static void test_hostile(void **state)
 					    .recipient = "+33600000001"};
 		struct sm_store_match w = {1, 1};
 
-		assert_int_equal(sm_store_report_add(st, &r, &w, NULL),
-				 -E2BIG);
+		assert_int_equal(sm_store_report_add(st, &r, &w, NULL), -E2BIG);
 	}
 	{
 		struct sm_store_inpart p = {.modem = "m1",
