@@ -1803,7 +1803,8 @@ int sm_store_inbox_flush_incomplete(struct sm_store *st, int64_t now,
 			sqlite3_reset(s);
 			rc = inbox_assemble(st, &g, now, &id);
 		}
-		if ((rc = finish(st, rc)) <= 0 && !id)
+		rc = finish(st, rc);
+		if (rc < 0 || !id)
 			break;
 		n++;
 		if (fn && (rc = sm_store_inbox_get(st, id, m)) == 0)
