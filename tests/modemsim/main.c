@@ -38,6 +38,8 @@
 
 #include "sim.h"
 
+#define SIM_UNPLUG_GRACE_MS 100 /* last answer reaches the client first */
+
 static const char usage_text[] =
 	"usage: smsmatch-modemsim --link PATH [options]\n"
 	"\n"
@@ -123,6 +125,7 @@ struct sim_app {
 	double reply_scale;	     /* --reply-scale */
 	long replug_after_ms;	     /* -1: wait for `replug` */
 	int replug_timer;	     /* loop timer id */
+	int unplug_timer;	     /* loop timer id (--unplug-after) */
 	int verbose;		     /* -v count */
 	bool stop;		     /* SIGTERM/SIGINT seen */
 };
@@ -145,6 +148,7 @@ static void app_unplug(void *data)
 {
 	struct sim_app *app = data;
 
+	sm_loop_disarm_timer(app->loop, app->unplug_timer);
 	if (!sim_link_plugged(app->link))
 		return;
 	if (app->verbose)
@@ -155,6 +159,25 @@ static void app_unplug(void *data)
 		sm_loop_set_timer(app->loop, app->replug_timer,
 				  sm_clock_ms() +
 					  (uint64_t)app->replug_after_ms);
+}
+
+/*
+ * --unplug-after: the modem vanishes just after its last +CMGS answer.
+ * Closing the pty master at once would make the kernel discard that
+ * answer before the client reads it (a hung-up tty flushes its input), so
+ * the unplug waits SIM_UNPLUG_GRACE_MS on a timer.
+ */
+static void app_unplug_soon(void *data)
+{
+	struct sim_app *app = data;
+
+	sm_loop_set_timer(app->loop, app->unplug_timer,
+			  sm_clock_ms() + SIM_UNPLUG_GRACE_MS);
+}
+
+static void unplug_timer(struct sm_loop *loop, void *data)
+{
+	app_unplug(data);
 }
 
 static int app_replug(struct sim_app *app, char *err, size_t errlen)
@@ -417,7 +440,7 @@ int main(int argc, char **argv)
 	};
 	const char *link_path = NULL, *control_path = NULL, *log_path = NULL;
 	const char *script_path = NULL;
-	struct sim_modem_ops mops = { app_write, app_sent, app_unplug };
+	struct sim_modem_ops mops = { app_write, app_sent, app_unplug_soon };
 	struct sim_link_ops lops = { link_input, link_attach };
 	char err[512], namebuf[256];
 	unsigned long v;
@@ -582,6 +605,8 @@ int main(int argc, char **argv)
 	sm_loop_add_fd(app.loop, sfd, SM_LOOP_READ, signal_io, &app);
 	app.replug_timer = sm_loop_add_timer(app.loop, 0, replug_timer, &app);
 	sm_loop_disarm_timer(app.loop, app.replug_timer);
+	app.unplug_timer = sm_loop_add_timer(app.loop, 0, unplug_timer, &app);
+	sm_loop_disarm_timer(app.loop, app.unplug_timer);
 
 	if (script_path &&
 	    sim_script_load(script_path, &app.script, err, sizeof(err)) < 0) {

@@ -171,6 +171,7 @@ struct sim_modem {
 	char out[SIM_OUT_MAX];	   /* output of this call */
 	size_t out_len;		   /* its length */
 	bool resp_open;		   /* an info line was sent */
+	bool executing;		   /* a command line is running */
 	char urcs[SIM_URC_MAX];	   /* URCs held at the prompt */
 	size_t urcs_len;	   /* their length */
 	int err;		   /* code for SIM_RES_CME/CMS */
@@ -379,7 +380,12 @@ static void final(struct sim_modem *m, enum sim_res res)
 	}
 }
 
-/* An unsolicited result code; held while the client types at "> ". */
+/*
+ * An unsolicited result code.  Held while a command line executes (it
+ * follows the final result code, as modems buffer URCs while the link is
+ * reserved: 27.005 3.4.1 <mode>=2) and
+ * while the client types at "> ".
+ */
 __attribute__((format(printf, 2, 3))) static void urc(struct sim_modem *m,
 						      const char *fmt, ...)
 {
@@ -392,7 +398,7 @@ __attribute__((format(printf, 2, 3))) static void urc(struct sim_modem *m,
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(buf) || !m->attached)
 		return;
-	if (m->input == SIM_IN_PROMPT) {
+	if (m->input == SIM_IN_PROMPT || m->executing) {
 		if (m->urcs_len + (size_t)n + 4 <= sizeof(m->urcs)) {
 			memcpy(m->urcs + m->urcs_len, "\r\n", 2);
 			memcpy(m->urcs + m->urcs_len + 2, buf, (size_t)n);
@@ -2418,11 +2424,15 @@ static void exec_line(struct sim_modem *m)
 	m->stats.commands++;
 	resp_begin(m);
 	m->resp_open = false;
+	m->executing = true;
 	if (m->cfg.error_all)
 		res = SIM_RES_ERROR;
 	else
 		res = exec_body(m, p + 2);
+	m->executing = false;
 	final(m, res);
+	if (res != SIM_RES_PROMPT)
+		urcs_release(m);
 	if (m->cfg.hang_after && m->stats.commands >= m->cfg.hang_after &&
 	    res != SIM_RES_PROMPT && res != SIM_RES_BUSY) {
 		out_flush(m);
