@@ -147,6 +147,7 @@ struct sim_modem {
 	bool powered;		   /* plugged in */
 	bool attached;		   /* a client has the port open */
 	bool hung;		   /* silent (--hang-after or `hang`) */
+	unsigned long power_cmds;  /* commands since power-on */
 	int cfun;		   /* +CFUN <fun> */
 	int pin_state;		   /* 0 ready, 1 SIM PIN, 2 SIM PUK */
 	int pin_tries;		   /* wrong PINs left */
@@ -2422,6 +2423,7 @@ static void exec_line(struct sim_modem *m)
 		return;
 	}
 	m->stats.commands++;
+	m->power_cmds++;
 	resp_begin(m);
 	m->resp_open = false;
 	m->executing = true;
@@ -2433,7 +2435,7 @@ static void exec_line(struct sim_modem *m)
 	final(m, res);
 	if (res != SIM_RES_PROMPT)
 		urcs_release(m);
-	if (m->cfg.hang_after && m->stats.commands >= m->cfg.hang_after &&
+	if (m->cfg.hang_after && m->power_cmds >= m->cfg.hang_after &&
 	    res != SIM_RES_PROMPT && res != SIM_RES_BUSY) {
 		out_flush(m);
 		m->hung = true;
@@ -2460,7 +2462,7 @@ static void prompt_end(struct sim_modem *m, enum sim_res res)
 		m->input = SIM_IN_COMMAND;
 	final(m, res);
 	urcs_release(m);
-	if (m->cfg.hang_after && m->stats.commands >= m->cfg.hang_after) {
+	if (m->cfg.hang_after && m->power_cmds >= m->cfg.hang_after) {
 		out_flush(m);
 		m->hung = true;
 	}
@@ -2573,7 +2575,7 @@ void sim_modem_tick(struct sim_modem *m, uint64_t now)
 				m->input = SIM_IN_COMMAND;
 				send_done(m);
 				if (m->cfg.hang_after &&
-				    m->stats.commands >= m->cfg.hang_after)
+				    m->power_cmds >= m->cfg.hang_after)
 					m->hung = true;
 				replay_backlog(m);
 			}
@@ -2631,7 +2633,10 @@ void sim_modem_power(struct sim_modem *m, bool on, uint64_t now)
 		m->vendor_urc_armed = false;
 		return;
 	}
+	/* a power cycle revives a silent modem (that is what resets are for) */
 	m->powered = true;
+	m->hung = false;
+	m->power_cmds = 0;
 	power_on_reset(m);
 	vendor_urc_arm(m, now + 1000);
 	deliver_queued(m);

@@ -304,7 +304,7 @@ int sim_cs_from_utf8(enum sim_charset cs, const char *in, char *out,
 	return (int)o;
 }
 
-static int hexval(char c)
+static int cs_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -327,7 +327,7 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 		int k;
 
 		for (size_t j = 0; j < 4; j++) {
-			int v = hexval(in[i + j]);
+			int v = cs_hexval(in[i + j]);
 
 			if (v < 0)
 				return -EINVAL;
@@ -340,7 +340,7 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 			if (i + 8 > n)
 				return -EINVAL;
 			for (size_t j = 4; j < 8; j++) {
-				int v = hexval(in[i + j]);
+				int v = cs_hexval(in[i + j]);
 
 				if (v < 0)
 					return -EINVAL;
