@@ -55,8 +55,7 @@ static void rec_unplug(void *data)
 	((struct rec *)data)->unplugs++;
 }
 
-static const struct sim_modem_ops rec_ops = { rec_write, rec_sent,
-					      rec_unplug };
+static const struct sim_modem_ops rec_ops = {rec_write, rec_sent, rec_unplug};
 
 static struct sim_modem *modem(struct rec *r, struct sim_config *cfg)
 {
@@ -84,55 +83,55 @@ static const struct {
 	const char *in;	 /* typed */
 	const char *out; /* exact answer */
 } transcript[] = {
-	{ "AT\r", "AT\r\r\nOK\r\n" },
-	{ "ATE0\r", "ATE0\r\r\nOK\r\n" },
-	{ "AT\r", "\r\nOK\r\n" },
-	{ "at\r", "\r\nOK\r\n" },
-	{ "\r", "" },
-	{ "garbage\r", "" },
-	{ "AT+CGMI\r", "\r\nSMSMATCH\r\n\r\nOK\r\n" },
-	{ "AT+CGMM;+CGMR\r", "\r\nMODEMSIM-LTE\r\nMS-1.0.0\r\n\r\nOK\r\n" },
-	{ "AT+CMGF?\r", "\r\n+CMGF: 1\r\n\r\nOK\r\n" },
-	{ "AT+CMGF=?\r", "\r\n+CMGF: (0,1)\r\n\r\nOK\r\n" },
-	{ "AT+CMGF=2\r", "\r\nERROR\r\n" },
-	{ "AT+CSCS?\r", "\r\n+CSCS: \"GSM\"\r\n\r\nOK\r\n" },
-	{ "AT+CSMS?\r", "\r\n+CSMS: 0,1,1,1\r\n\r\nOK\r\n" },
-	{ "AT+CSMS=1\r", "\r\n+CSMS: 1,1,1\r\n\r\nOK\r\n" },
-	{ "AT+CNMI?\r", "\r\n+CNMI: 2,1,0,0,0\r\n\r\nOK\r\n" },
-	{ "AT+CNMI=2,1,0,3,0\r", "\r\nERROR\r\n" },
-	{ "AT+CNMI=,,,2\r", "\r\nOK\r\n" },
-	{ "AT+CNMI?\r", "\r\n+CNMI: 2,1,0,2,0\r\n\r\nOK\r\n" },
-	{ "AT+CPMS=\"ME\",\"ME\",\"ME\"\r",
-	  "\r\n+CPMS: 0,30,0,30,0,30\r\n\r\nOK\r\n" },
-	{ "AT+CPMS=\"XX\"\r", "\r\n+CMS ERROR: 302\r\n" },
-	{ "AT+CPMS=\"SM\",\"SR\"\r", "\r\n+CMS ERROR: 302\r\n" },
-	{ "AT+CPMS?\r",
-	  "\r\n+CPMS: \"ME\",0,30,\"ME\",0,30,\"ME\",0,30\r\n\r\nOK\r\n" },
-	{ "AT+CSQ\r", "\r\n+CSQ: 20,99\r\n\r\nOK\r\n" },
-	{ "AT+CREG?\r", "\r\n+CREG: 0,1\r\n\r\nOK\r\n" },
-	{ "AT+COPS=3,2;+COPS?\r", "\r\n+COPS: 0,2,\"20801\",7\r\n\r\nOK\r\n" },
-	{ "AT+CMEE=1;+FOO\r", "\r\nERROR\r\n" },
-	{ "AT+CPIN=\"1\"\r", "\r\n+CME ERROR: 3\r\n" },
-	{ "AT+CMEE=0;+CPIN=\"1\"\r", "\r\nERROR\r\n" },
-	{ "AT+CMEE=2;+CMGR=77\r", "\r\n+CMS ERROR: invalid memory index\r\n" },
-	{ "AT+CMEE=1;+CNMA\r", "\r\n+CMS ERROR: 340\r\n" },
-	{ "AT+CMGS=\"abc\"\r", "\r\n+CMS ERROR: 305\r\n" },
-	{ "AT+CMGF=0;+CMGS=3\r", "\r\n+CMS ERROR: 304\r\n" },
-	{ "AT+CMGS=20\r", "\r\n> " },
-	{ "0011\x1b", "\r\nOK\r\n" },
-	{ "ATS3?\r", "\r\n013\r\n\r\nOK\r\n" },
-	{ "ATV0\r", "0\r" },
-	{ "AT+BAD\r", "4\r" },
-	{ "ATV1\r", "\r\nOK\r\n" },
-	{ "A/\r", "\r\nOK\r\n" },
-	{ "ATE1\r", "\r\nOK\r\n" },
-	{ "ATZ\r", "ATZ\r\r\nOK\r\n" },
-	{ "AT+CMGF?\r", "AT+CMGF?\r\r\n+CMGF: 1\r\n\r\nOK\r\n" },
+	{"AT\r", "AT\r\r\nOK\r\n"},
+	{"ATE0\r", "ATE0\r\r\nOK\r\n"},
+	{"AT\r", "\r\nOK\r\n"},
+	{"at\r", "\r\nOK\r\n"},
+	{"\r", ""},
+	{"garbage\r", ""},
+	{"AT+CGMI\r", "\r\nSMSMATCH\r\n\r\nOK\r\n"},
+	{"AT+CGMM;+CGMR\r", "\r\nMODEMSIM-LTE\r\nMS-1.0.0\r\n\r\nOK\r\n"},
+	{"AT+CMGF?\r", "\r\n+CMGF: 1\r\n\r\nOK\r\n"},
+	{"AT+CMGF=?\r", "\r\n+CMGF: (0,1)\r\n\r\nOK\r\n"},
+	{"AT+CMGF=2\r", "\r\nERROR\r\n"},
+	{"AT+CSCS?\r", "\r\n+CSCS: \"GSM\"\r\n\r\nOK\r\n"},
+	{"AT+CSMS?\r", "\r\n+CSMS: 0,1,1,1\r\n\r\nOK\r\n"},
+	{"AT+CSMS=1\r", "\r\n+CSMS: 1,1,1\r\n\r\nOK\r\n"},
+	{"AT+CNMI?\r", "\r\n+CNMI: 2,1,0,0,0\r\n\r\nOK\r\n"},
+	{"AT+CNMI=2,1,0,3,0\r", "\r\nERROR\r\n"},
+	{"AT+CNMI=,,,2\r", "\r\nOK\r\n"},
+	{"AT+CNMI?\r", "\r\n+CNMI: 2,1,0,2,0\r\n\r\nOK\r\n"},
+	{"AT+CPMS=\"ME\",\"ME\",\"ME\"\r",
+	 "\r\n+CPMS: 0,30,0,30,0,30\r\n\r\nOK\r\n"},
+	{"AT+CPMS=\"XX\"\r", "\r\n+CMS ERROR: 302\r\n"},
+	{"AT+CPMS=\"SM\",\"SR\"\r", "\r\n+CMS ERROR: 302\r\n"},
+	{"AT+CPMS?\r",
+	 "\r\n+CPMS: \"ME\",0,30,\"ME\",0,30,\"ME\",0,30\r\n\r\nOK\r\n"},
+	{"AT+CSQ\r", "\r\n+CSQ: 20,99\r\n\r\nOK\r\n"},
+	{"AT+CREG?\r", "\r\n+CREG: 0,1\r\n\r\nOK\r\n"},
+	{"AT+COPS=3,2;+COPS?\r", "\r\n+COPS: 0,2,\"20801\",7\r\n\r\nOK\r\n"},
+	{"AT+CMEE=1;+FOO\r", "\r\nERROR\r\n"},
+	{"AT+CPIN=\"1\"\r", "\r\n+CME ERROR: 3\r\n"},
+	{"AT+CMEE=0;+CPIN=\"1\"\r", "\r\nERROR\r\n"},
+	{"AT+CMEE=2;+CMGR=77\r", "\r\n+CMS ERROR: invalid memory index\r\n"},
+	{"AT+CMEE=1;+CNMA\r", "\r\n+CMS ERROR: 340\r\n"},
+	{"AT+CMGS=\"abc\"\r", "\r\n+CMS ERROR: 305\r\n"},
+	{"AT+CMGF=0;+CMGS=3\r", "\r\n+CMS ERROR: 304\r\n"},
+	{"AT+CMGS=20\r", "\r\n> "},
+	{"0011\x1b", "\r\nOK\r\n"},
+	{"ATS3?\r", "\r\n013\r\n\r\nOK\r\n"},
+	{"ATV0\r", "0\r"},
+	{"AT+BAD\r", "4\r"},
+	{"ATV1\r", "\r\nOK\r\n"},
+	{"A/\r", "\r\nOK\r\n"},
+	{"ATE1\r", "\r\nOK\r\n"},
+	{"ATZ\r", "ATZ\r\r\nOK\r\n"},
+	{"AT+CMGF?\r", "AT+CMGF?\r\r\n+CMGF: 1\r\n\r\nOK\r\n"},
 };
 
 static void test_transcript(void **state)
 {
-	struct sim_config cfg = { 0 };
+	struct sim_config cfg = {0};
 	struct rec r;
 	struct sim_modem *m = modem(&r, &cfg);
 
@@ -152,7 +151,7 @@ static void test_transcript(void **state)
 
 static void test_send_latency_report(void **state)
 {
-	struct sim_config cfg = { .latency_ms = 300, .report_delay_ms = 50 };
+	struct sim_config cfg = {.latency_ms = 300, .report_delay_ms = 50};
 	struct rec r;
 	struct sim_modem *m = modem(&r, &cfg);
 	struct sim_stats st;
@@ -203,7 +202,7 @@ static void test_send_latency_report(void **state)
 
 static void test_inbound_cmt_cnma_and_full(void **state)
 {
-	struct sim_config cfg = { .cnma_timeout_ms = 1000 };
+	struct sim_config cfg = {.cnma_timeout_ms = 1000};
 	struct rec r;
 	struct sim_modem *m = modem(&r, &cfg);
 	struct sim_stats st;
@@ -260,7 +259,7 @@ static void test_inbound_cmt_cnma_and_full(void **state)
 
 static void test_pin_hang_error_all_unplug(void **state)
 {
-	struct sim_config cfg = { .pin = "1234", .hang_after = 6 };
+	struct sim_config cfg = {.pin = "1234", .hang_after = 6};
 	struct rec r;
 	struct sim_modem *m = modem(&r, &cfg);
 
@@ -287,7 +286,7 @@ static void test_pin_hang_error_all_unplug(void **state)
 	sim_modem_free(m);
 
 	{
-		struct sim_config c2 = { .error_all = true };
+		struct sim_config c2 = {.error_all = true};
 
 		m = modem(&r, &c2);
 		assert_string_equal(say(m, &r, 1000, "AT\r"),
@@ -295,7 +294,7 @@ static void test_pin_hang_error_all_unplug(void **state)
 		sim_modem_free(m);
 	}
 	{
-		struct sim_config c3 = { .unplug_after = 1 };
+		struct sim_config c3 = {.unplug_after = 1};
 
 		m = modem(&r, &c3);
 		say(m, &r, 1000, "ATE0;+CMGF=0\r");
@@ -306,8 +305,8 @@ static void test_pin_hang_error_all_unplug(void **state)
 		sim_modem_free(m);
 	}
 	{
-		struct sim_config c4 = { .cms_error_rate = 1,
-					 .cms_error_code = 500 };
+		struct sim_config c4 = {.cms_error_rate = 1,
+					.cms_error_code = 500};
 
 		m = modem(&r, &c4);
 		say(m, &r, 1000, "ATE0;+CMGF=0\r");
@@ -321,7 +320,7 @@ static void test_pin_hang_error_all_unplug(void **state)
 
 static void test_detach_abandons_prompt(void **state)
 {
-	struct sim_config cfg = { 0 };
+	struct sim_config cfg = {0};
 	struct rec r;
 	struct sim_modem *m = modem(&r, &cfg);
 
@@ -337,8 +336,8 @@ static void test_detach_abandons_prompt(void **state)
 
 static void test_profiles(void **state)
 {
-	struct sim_config cfg = { .profile = SIM_PROFILE_QUECTEL,
-				  .report_delay_ms = 10 };
+	struct sim_config cfg = {.profile = SIM_PROFILE_QUECTEL,
+				 .report_delay_ms = 10};
 	struct rec r;
 	struct sim_modem *m = modem(&r, &cfg);
 
@@ -394,12 +393,12 @@ static void test_charsets(void **state)
 	assert_true(sim_cs_to_utf8(SIM_CS_UCS2, "00E9D83DDE00", 12, buf,
 				   sizeof(buf)) > 0);
 	assert_string_equal(buf, "é😀");
-	assert_int_equal(sim_cs_to_utf8(SIM_CS_UCS2, "00E", 3, buf,
-					sizeof(buf)),
-			 -EINVAL);
-	assert_int_equal(sim_cs_to_utf8(SIM_CS_UCS2, "DE00", 4, buf,
-					sizeof(buf)),
-			 -EINVAL);
+	assert_int_equal(
+		sim_cs_to_utf8(SIM_CS_UCS2, "00E", 3, buf, sizeof(buf)),
+		-EINVAL);
+	assert_int_equal(
+		sim_cs_to_utf8(SIM_CS_UCS2, "DE00", 4, buf, sizeof(buf)),
+		-EINVAL);
 	assert_int_equal(sim_cs_from_utf8(SIM_CS_IRA, "ça", buf, sizeof(buf)),
 			 2);
 	assert_string_equal(buf, "?a");

@@ -21,7 +21,8 @@ static void test_rules_and_matching(void **state)
 		"# comment\n"
 		"\n"
 		"+33612345601    2s      \"Bonjour.*STOP\"   \"oui ok\"\n"
-		"+33612345601  90s \"disponible\" \"oui \\\"dispo\\\" \\\\o/\"\n"
+		"+33612345601  90s \"disponible\" \"oui \\\"dispo\\\" "
+		"\\\\o/\"\n"
 		"*   5s  \"rappel\"  \"dsl j'avais pas vu\"   # trailing\n"
 		"*\t250ms\tdispo\tnon\r\n"
 		"+33612345602 1m \"^$\" vide\n";
@@ -30,9 +31,8 @@ static void test_rules_and_matching(void **state)
 	uint64_t delay;
 	char err[256];
 
-	assert_int_equal(sim_script_parse("t.script", text, &s, err,
-					  sizeof(err)),
-			 0);
+	assert_int_equal(
+		sim_script_parse("t.script", text, &s, err, sizeof(err)), 0);
 	assert_int_equal(sim_script_count(s), 5);
 	assert_true(sim_script_match(s, "+33612345601",
 				     "bonjour Marie ... stop au 36", &reply,
@@ -49,14 +49,14 @@ static void test_rules_and_matching(void **state)
 				     &reply, &delay));
 	assert_string_equal(reply, "dsl j'avais pas vu");
 	assert_int_equal(delay, 5000);
-	assert_true(sim_script_match(s, "+33699999999", "dispo ?", &reply,
-				     &delay));
+	assert_true(
+		sim_script_match(s, "+33699999999", "dispo ?", &reply, &delay));
 	assert_string_equal(reply, "non");
 	assert_int_equal(delay, 250);
 	assert_true(sim_script_match(s, "+33612345602", "", &reply, &delay));
 	assert_int_equal(delay, 60000);
-	assert_false(sim_script_match(s, "+33699999999", "rien", &reply,
-				      &delay));
+	assert_false(
+		sim_script_match(s, "+33699999999", "rien", &reply, &delay));
 	sim_script_free(s);
 	assert_false(sim_script_match(NULL, "+336", "x", &reply, &delay));
 }
@@ -65,16 +65,16 @@ static const struct {
 	const char *text;   /* file content */
 	const char *prefix; /* expected start of the error */
 } bad[] = {
-	{ "+336 2s \"a\"\n", "b.script:1: expected 4 fields" },
-	{ "# ok\n\n+336 2 \"a\" \"b\"\n", "b.script:3: bad delay" },
-	{ "+336 2h \"a\" \"b\"\n", "b.script:1: bad delay" },
-	{ "33a 2s \"a\" \"b\"\n", "b.script:1: bad number" },
-	{ "+336 2s \"(\" \"b\"\n", "b.script:1: bad pattern" },
-	{ "+336 2s \"a\" \"b\n", "b.script:1: unterminated quoted field" },
-	{ "+336 2s \"a\" \"b\" c\n", "b.script:1: more than 4 fields" },
-	{ "+336 2s \"a\\n\" \"b\"\n", "b.script:1: only" },
-	{ "+336 2s \"a\"x \"b\"\n", "b.script:1: text after a closing quote" },
-	{ "+336 2s \"a\" \"\"\n", "b.script:1: empty reply" },
+	{"+336 2s \"a\"\n", "b.script:1: expected 4 fields"},
+	{"# ok\n\n+336 2 \"a\" \"b\"\n", "b.script:3: bad delay"},
+	{"+336 2h \"a\" \"b\"\n", "b.script:1: bad delay"},
+	{"33a 2s \"a\" \"b\"\n", "b.script:1: bad number"},
+	{"+336 2s \"(\" \"b\"\n", "b.script:1: bad pattern"},
+	{"+336 2s \"a\" \"b\n", "b.script:1: unterminated quoted field"},
+	{"+336 2s \"a\" \"b\" c\n", "b.script:1: more than 4 fields"},
+	{"+336 2s \"a\\n\" \"b\"\n", "b.script:1: only"},
+	{"+336 2s \"a\"x \"b\"\n", "b.script:1: text after a closing quote"},
+	{"+336 2s \"a\" \"\"\n", "b.script:1: empty reply"},
 };
 
 static void test_errors_name_file_and_line(void **state)
@@ -99,14 +99,16 @@ static void test_load_file(void **state)
 	char path[1024], err[256];
 	struct sim_script *s = NULL;
 
-	snprintf(path, sizeof(path), "%s/tests/modemsim/examples/"
-		 "candidates.script", srcdir ? srcdir : ".");
+	snprintf(path, sizeof(path),
+		 "%s/tests/modemsim/examples/"
+		 "candidates.script",
+		 srcdir ? srcdir : ".");
 	assert_int_equal(sim_script_load(path, &s, err, sizeof(err)), 0);
 	assert_true(sim_script_count(s) >= 5);
 	sim_script_free(s);
-	assert_int_equal(sim_script_load("/nonexistent/x.script", &s, err,
-					 sizeof(err)),
-			 -ENOENT);
+	assert_int_equal(
+		sim_script_load("/nonexistent/x.script", &s, err, sizeof(err)),
+		-ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/x.script"));
 }
 
