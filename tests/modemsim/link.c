@@ -31,19 +31,19 @@
 #include "sim.h"
 
 #define SIM_LINK_PROBE_MS 10	 /* look for a client this often */
-#define SIM_LINK_OUT_MAX 262144 /* bytes queued for a slow client */
+#define SIM_LINK_OUT_MAX  262144 /* bytes queued for a slow client */
 
 struct sim_link {
-	struct sm_loop *loop;	     /* not owned */
-	char *path;		     /* the symlink */
-	struct sim_link_ops ops;     /* owner's callbacks */
-	void *data;		     /* their argument */
-	int master;		     /* pty master, -1 when unplugged */
-	int watch;		     /* fd watch id, 0 when none */
-	int probe;		     /* probe timer id, 0 when none */
-	bool attached;		     /* a client has the slave open */
-	char *out;		     /* bytes the pty did not take yet */
-	size_t out_len;		     /* their count */
+	struct sm_loop *loop;	 /* not owned */
+	char *path;		 /* the symlink */
+	struct sim_link_ops ops; /* owner's callbacks */
+	void *data;		 /* their argument */
+	int master;		 /* pty master, -1 when unplugged */
+	int watch;		 /* fd watch id, 0 when none */
+	int probe;		 /* probe timer id, 0 when none */
+	bool attached;		 /* a client has the slave open */
+	char *out;		 /* bytes the pty did not take yet */
+	size_t out_len;		 /* their count */
 };
 
 static void link_io(struct sm_loop *loop, int fd, unsigned events, void *data);
@@ -67,7 +67,7 @@ static void detach(struct sim_link *l)
 static void probe(struct sm_loop *loop, void *data)
 {
 	struct sim_link *l = data;
-	struct pollfd p = { .fd = l->master, .events = POLLIN };
+	struct pollfd p = {.fd = l->master, .events = POLLIN};
 	int w;
 
 	if (l->master < 0 || l->attached)
