@@ -21,6 +21,30 @@ int64_t sm_gw_now(void)
 
 static int add_modem(struct sm_gw *gw, const struct sm_config_modem *mc);
 
+/*
+ * An idle modem held back only by its rate limit claims again as soon as
+ * the limit allows, not at the next poll: the poll timer is brought
+ * forward.  Otherwise a modem faster than its limit idled up to GW_POLL_MS
+ * after each send (1 modem at 6000/min: 6 SMS/s instead of 100).
+ */
+static void wake_at_rate_limit(struct sm_gw *gw)
+{
+	uint64_t ms = sm_clock_ms(), at = ms + GW_POLL_MS;
+	bool early = false;
+
+	for (unsigned i = 0; i < gw->nmodems; i++) {
+		const struct gw_modem *gm = gw->modems[i];
+
+		if (gm->ready && !gm->msg && !gm->removed &&
+		    gm->next_send_ms > ms && gm->next_send_ms < at) {
+			at = gm->next_send_ms;
+			early = true;
+		}
+	}
+	if (early && gw->poll_timer > 0)
+		sm_loop_set_timer(gw->loop, gw->poll_timer, at);
+}
+
 void sm_gw_schedule(struct sm_gw *gw)
 {
 	int64_t now = sm_gw_now();
@@ -62,18 +86,18 @@ void sm_gw_schedule(struct sm_gw *gw)
 		for (unsigned i = 0; i < gw->nmodems; i++)
 			progress |= gw_modem_try_send(gw->modems[i], now);
 	}
+	wake_at_rate_limit(gw);
 }
 
 static void poll_cb(struct sm_loop *loop, void *data)
 {
 	struct sm_gw *gw = data;
 
+	/* Re-armed first: the scheduler may bring it forward. */
+	sm_loop_set_timer(loop, gw->poll_timer, sm_clock_ms() + GW_POLL_MS);
 	sm_gw_schedule(gw);
 	if (gw->done)
 		sm_loop_stop(loop);
-	else
-		sm_loop_set_timer(loop, gw->poll_timer,
-				  sm_clock_ms() + GW_POLL_MS);
 }
 
 static void housekeep(struct sm_gw *gw)
