@@ -290,6 +290,13 @@ static const char *const migrations[] = {
 	" actor TEXT NOT NULL,"
 	" action TEXT NOT NULL,"
 	" detail TEXT NOT NULL DEFAULT '');",
+	/*
+	 * 2: the claim's ORDER BY priority DESC, id walks the index instead
+	 * of sorting every queued row at each claim (with 2000 queued, the
+	 * sort made a claim cost 1.2 M instructions, the drain quadratic).
+	 */
+	"DROP INDEX outbox_state;"
+	"CREATE INDEX outbox_state ON outbox(state, priority DESC, id);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
