@@ -27,7 +27,7 @@ MODEMS=${2:-8}
 LATENCY=${3:-3000}
 RATE=6000
 # A quarter more than the modems could ever send in DURATION.
-N=$((MODEMS * DURATION * 1000 / LATENCY * 5 / 4 + MODEMS))
+N=$((MODEMS * DURATION * 1000 * 5 / (LATENCY * 4) + MODEMS))
 
 bench_init latency
 dir=$BENCH_DIR

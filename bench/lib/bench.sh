@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # BENCH_LIB, CLK_TCK...: used by the sourcing script
 #
 # bench.sh - shell helpers shared by bench/daemon_*.sh: a temporary
 # directory and the processes started in it (all stopped and removed on
@@ -125,8 +127,12 @@ bench_config() {
 
 # bench_queue CONFIG N: N messages queued with `smsmatch send`, to
 # +33612000001 onwards (two at a time: the command waits for its commit).
+# One command creates the database first: two processes creating it at
+# once may see "database is locked" (PRAGMA journal_mode=WAL on a new file).
 bench_queue() {
 	local conf=$1 n=$2
+	"$SM" -c "$conf" queue --json >/dev/null 2>"$BENCH_DIR/queue.err" ||
+		bench_die "smsmatch queue failed: $(head -n 1 "$BENCH_DIR/queue.err")"
 	seq 1 "$n" | awk '{ printf "+33612%06d\n", $1 }' |
 		xargs -P 2 -I NUM "$SM" -c "$conf" send --to NUM \
 			"$BENCH_TEXT" >/dev/null 2>"$BENCH_DIR/queue.err" ||
