@@ -296,6 +296,16 @@ static void part_sent(struct sm_modem *m, unsigned part, int mr, void *data)
 	}
 	sm_store_modem_count_sent(gm->gw->store, gm_name(gm), dk, 1,
 				  &gm->sent_today);
+	/* Operators cut SIMs that exceed their plan: say it before. */
+	if (gm->sent_today == gm->cfg.daily_limit * 9 / 10 ||
+	    gm->sent_today == gm->cfg.daily_limit)
+		sm_logf(&gm->gw->log, SM_LOG_WARN,
+			"%s: %d SMS sent today, daily limit %d%s", gm_name(gm),
+			gm->sent_today, gm->cfg.daily_limit,
+			gm->sent_today >= gm->cfg.daily_limit ?
+				": no more sends on this modem until "
+				"tomorrow" :
+				"");
 }
 
 static void fail_message(struct gw_modem *gm, enum sm_store_fail kind,
