@@ -1204,48 +1204,43 @@ static enum sim_res c_ok(struct sim_modem *m, enum sim_op op,
 	return SIM_RES_OK;
 }
 
-static enum sim_res c_cgmi(struct sim_modem *m, enum sim_op op,
-			   const struct sim_args *a)
+/*
+ * An identity command (27.007 5.1-5.4: +CGMI, +CGMM, +CGMR, +CGSN): "=?"
+ * is OK, the command itself prints @text, anything else is an error.
+ */
+static enum sim_res identity(struct sim_modem *m, enum sim_op op,
+			     const char *text)
 {
 	if (op == SIM_OP_TEST)
 		return SIM_RES_OK;
 	if (op != SIM_OP_EXEC)
 		return SIM_RES_ERROR;
-	info(m, "%s", m->id->manufacturer);
+	info(m, "%s", text);
 	return SIM_RES_OK;
+}
+
+static enum sim_res c_cgmi(struct sim_modem *m, enum sim_op op,
+			   const struct sim_args *a)
+{
+	return identity(m, op, m->id->manufacturer);
 }
 
 static enum sim_res c_cgmm(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	if (op == SIM_OP_TEST)
-		return SIM_RES_OK;
-	if (op != SIM_OP_EXEC)
-		return SIM_RES_ERROR;
-	info(m, "%s", m->id->model);
-	return SIM_RES_OK;
+	return identity(m, op, m->id->model);
 }
 
 static enum sim_res c_cgmr(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	if (op == SIM_OP_TEST)
-		return SIM_RES_OK;
-	if (op != SIM_OP_EXEC)
-		return SIM_RES_ERROR;
-	info(m, "%s", m->id->revision);
-	return SIM_RES_OK;
+	return identity(m, op, m->id->revision);
 }
 
 static enum sim_res c_cgsn(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	if (op == SIM_OP_TEST)
-		return SIM_RES_OK;
-	if (op != SIM_OP_EXEC)
-		return SIM_RES_ERROR;
-	info(m, "%s", m->imei);
-	return SIM_RES_OK;
+	return identity(m, op, m->imei);
 }
 
 static enum sim_res c_gcap(struct sim_modem *m, enum sim_op op,

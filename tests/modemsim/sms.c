@@ -259,6 +259,19 @@ int sim_cs_from_utf8(enum sim_charset cs, const char *in, char *out, size_t len)
 }
 
 
+/* Append @cp as UTF-8 at out[*o], keeping room for the NUL. */
+static int append_cp(char *out, size_t len, size_t *o, unsigned cp)
+{
+	char tmp[4];
+	int k = utf8_put(cp, tmp);
+
+	if (*o + (size_t)k >= len)
+		return -E2BIG;
+	memcpy(out + *o, tmp, (size_t)k);
+	*o += (size_t)k;
+	return 0;
+}
+
 static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 {
 	size_t o = 0;
@@ -267,8 +280,6 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i += 4) {
 		unsigned u = 0, cp;
-		char tmp[4];
-		int k;
 
 		for (size_t j = 0; j < 4; j++) {
 			int v = sm_hex_digit(in[i + j]);
@@ -297,11 +308,8 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 		} else if (u >= 0xDC00 && u <= 0xDFFF) {
 			return -EINVAL;
 		}
-		k = utf8_put(cp, tmp);
-		if (o + (size_t)k >= len)
+		if (append_cp(out, len, &o, cp) < 0)
 			return -E2BIG;
-		memcpy(out + o, tmp, (size_t)k);
-		o += (size_t)k;
 	}
 	if (o >= len)
 		return -E2BIG;
@@ -319,8 +327,6 @@ int sim_cs_to_utf8(enum sim_charset cs, const char *in, size_t n, char *out,
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[i];
 		unsigned cp = c;
-		char tmp[4];
-		int k;
 
 		if (c >= 0x80) {
 			/* a lenient TE typing UTF-8: pass it through */
@@ -344,11 +350,8 @@ int sim_cs_to_utf8(enum sim_charset cs, const char *in, size_t n, char *out,
 				cp = ' ';
 			}
 		}
-		k = utf8_put(cp, tmp);
-		if (o + (size_t)k >= len)
+		if (append_cp(out, len, &o, cp) < 0)
 			return -E2BIG;
-		memcpy(out + o, tmp, (size_t)k);
-		o += (size_t)k;
 	}
 	if (o >= len)
 		return -E2BIG;
