@@ -18,12 +18,13 @@
 #include "smsmatch/at.h"
 
 #define CTRL_Z 0x1a /* ends the PDU after the prompt (27.005 3.5.1) */
-#define ESC 0x1b    /* cancels the PDU input state (27.005 3.5.1) */
+#define ESC    0x1b /* cancels the PDU input state (27.005 3.5.1) */
 
 /* Where the command at the head of the queue stands. */
 enum at_state {
-	AT_IDLE,   /* nothing written (the queue is empty, or about to be kicked) */
-	AT_WAIT,   /* head written, waiting for its final result */
+	AT_IDLE, /* nothing written (the queue is empty, or about to be kicked)
+		  */
+	AT_WAIT, /* head written, waiting for its final result */
 	AT_PROMPT, /* head (a PDU command) written, waiting for "> " */
 	AT_DRAIN,  /* a command timed out: quiet period before the next one */
 	AT_WFAIL,  /* writing the head failed: it completes at the next tick */
@@ -31,15 +32,15 @@ enum at_state {
 
 /* One queued command.  Everything is owned by the engine. */
 struct at_cmd {
-	struct at_cmd *next;  /* queue order */
-	char *wire;	      /* the command followed by CR, NUL-terminated */
-	size_t len;	      /* length of the command without the CR */
-	char *pdu;	      /* PDU text followed by Ctrl-Z, or NULL */
-	size_t pdulen;	      /* length of the PDU text without the Ctrl-Z */
-	char **prefixes;      /* NULL-terminated copy, or NULL to take all */
-	unsigned timeout_ms;  /* from the write (and again from the PDU) */
-	sm_at_cb cb;	      /* called exactly once */
-	void *data;	      /* for cb and destroy */
+	struct at_cmd *next; /* queue order */
+	char *wire;	     /* the command followed by CR, NUL-terminated */
+	size_t len;	     /* length of the command without the CR */
+	char *pdu;	     /* PDU text followed by Ctrl-Z, or NULL */
+	size_t pdulen;	     /* length of the PDU text without the Ctrl-Z */
+	char **prefixes;     /* NULL-terminated copy, or NULL to take all */
+	unsigned timeout_ms; /* from the write (and again from the PDU) */
+	sm_at_cb cb;	     /* called exactly once */
+	void *data;	     /* for cb and destroy */
 	void (*destroy)(void *data); /* called right after cb, or NULL */
 };
 
@@ -61,20 +62,20 @@ struct sm_at {
 
 	/* The queue: the head is the command in flight. */
 	struct at_cmd *head, *tail;
-	size_t pending;	   /* commands in the queue */
-	enum at_state state; /* what the head is waiting for */
-	uint64_t deadline; /* timeout, end of quiet period, or now (WFAIL) */
+	size_t pending;	      /* commands in the queue */
+	enum at_state state;  /* what the head is waiting for */
+	uint64_t deadline;    /* timeout, end of quiet period, or now (WFAIL) */
 	uint64_t drain_limit; /* the quiet period never goes past this */
-	int werr;	   /* errno of the failed write (AT_WFAIL) */
-	int next_id;	   /* last id given to a command */
+	int werr;	      /* errno of the failed write (AT_WFAIL) */
+	int next_id;	      /* last id given to a command */
 
 	/* The response being collected for the head. */
-	char **lines;	   /* copies of the intermediate lines */
-	size_t nlines;	   /* how many */
-	size_t cap;	   /* allocated slots in lines */
-	bool want_body;	   /* the last line was a +CMGR:/+CMGL: header */
-	bool pdu_sent;	   /* the PDU went out: drop its echo */
-	const char *lost;  /* why a line of this response was lost, or NULL */
+	char **lines;	  /* copies of the intermediate lines */
+	size_t nlines;	  /* how many */
+	size_t cap;	  /* allocated slots in lines */
+	bool want_body;	  /* the last line was a +CMGR:/+CMGL: header */
+	bool pdu_sent;	  /* the PDU went out: drop its echo */
+	const char *lost; /* why a line of this response was lost, or NULL */
 
 	/* The scanner. */
 	char line[SM_AT_LINE_MAX + 1]; /* the line being received */
@@ -194,8 +195,7 @@ static const char *code_text(const struct at_code *t, size_t n, int code)
 	return NULL;
 }
 
-static int code_of(const struct at_code *t, size_t n, const char *s,
-		   size_t len)
+static int code_of(const struct at_code *t, size_t n, const char *s, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
 		if (verbose_eq(t[i].text, s, len))
@@ -412,6 +412,20 @@ static void destroy(struct sm_at *at)
 	free(at);
 }
 
+/*
+ * Drop a partial line left in the scanner when a command times out or
+ * the quiet period after it ends: it belongs to the command that gave up.
+ * SIMCom SIM7000G sent "+CMS ERROR:" with no line end, and the echo of
+ * the next command then read "+CMS ERROR:AT+CGATT?" (TinyGSM#470).
+ */
+static void drop_partial(struct sm_at *at)
+{
+	if (at->len && !at->overlong)
+		at_trace(at, SM_AT_TRACE_STRAY, at->line, at->len);
+	at->len = 0;
+	at->prompt_echo = false;
+}
+
 /* Leave an engine entry point: release a dead engine at the outermost. */
 static void leave(struct sm_at *at)
 {
@@ -462,7 +476,10 @@ static void parse_ext_error(struct sm_error *e, enum sm_err_kind kind,
 
 /* Legacy final results, all reported as SM_ERR_FAILURE (V.250 5.7). */
 static const char *const legacy_finals[] = {
-	"NO CARRIER", "BUSY", "NO ANSWER", "NO DIALTONE",
+	"NO CARRIER",
+	"BUSY",
+	"NO ANSWER",
+	"NO DIALTONE",
 	/*
 	 * Huawei E169 (fw 11.314.13.51.156) and E1752 answer an unknown
 	 * command with "\r\nCOMMAND NOT SUPPORT\r\n" (gammu#216).
@@ -589,14 +606,13 @@ static bool try_urc(struct sm_at *at, const char *line, size_t n)
 	return true;
 }
 
-static bool same_text(const char *line, size_t tn, const char *s,
-		      size_t slen)
+static bool same_text(const char *line, size_t tn, const char *s, size_t slen)
 {
 	return tn == slen && strncasecmp(line, s, slen) == 0;
 }
 
 /* One complete, non-empty line from the modem. */
-static void handle_line(struct sm_at *at, const char *line, size_t n)
+static void handle_line(struct sm_at *at, char *line, size_t n)
 {
 	struct sm_error err;
 	size_t tn = n;
@@ -623,6 +639,8 @@ static void handle_line(struct sm_at *at, const char *line, size_t n)
 		}
 	}
 	if (in_flight(at) && parse_final(line, tn, &err)) {
+		/* the final as the caller sees it: "OK", not "OK " */
+		line[tn] = '\0';
 		complete_head(at, &err, line, AT_IDLE);
 		return;
 	}
@@ -857,8 +875,7 @@ int sm_at_send(struct sm_at *at, const char *cmd, const char *const *prefixes,
 	       unsigned timeout_ms, sm_at_cb cb, void *data,
 	       void (*destroy_fn)(void *data))
 {
-	return queue(at, cmd, NULL, prefixes, timeout_ms, cb, data,
-		     destroy_fn);
+	return queue(at, cmd, NULL, prefixes, timeout_ms, cb, data, destroy_fn);
 }
 
 int sm_at_send_pdu(struct sm_at *at, const char *cmd, const char *pdu,
@@ -867,8 +884,7 @@ int sm_at_send_pdu(struct sm_at *at, const char *cmd, const char *pdu,
 {
 	if (!pdu)
 		return -EINVAL;
-	return queue(at, cmd, pdu, prefixes, timeout_ms, cb, data,
-		     destroy_fn);
+	return queue(at, cmd, pdu, prefixes, timeout_ms, cb, data, destroy_fn);
 }
 
 int sm_at_feed(struct sm_at *at, const void *bytes, size_t len)
@@ -915,6 +931,7 @@ void sm_at_tick(struct sm_at *at)
 				break;
 			}
 			at->state = AT_IDLE;
+			drop_partial(at);
 			kick(at);
 			break;
 		case AT_WAIT:
@@ -933,12 +950,12 @@ void sm_at_tick(struct sm_at *at)
 			snprintf(why, sizeof(why), "no answer to %.*s in %u ms",
 				 (int)(at->head->len < 40 ? at->head->len : 40),
 				 at->head->wire, at->head->timeout_ms);
+			drop_partial(at);
 			at->drain_limit = t + SM_AT_DRAIN_MAX_MS;
 			at->deadline = t + SM_AT_QUIET_MS;
-			complete_head(at,
-				      sm_error_set(&err, SM_ERR_TIMEOUT, -1,
-						   why),
-				      "", AT_DRAIN);
+			complete_head(
+				at, sm_error_set(&err, SM_ERR_TIMEOUT, -1, why),
+				"", AT_DRAIN);
 			break;
 		case AT_WFAIL:
 			snprintf(why, sizeof(why), "write failed: %s",

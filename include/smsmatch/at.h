@@ -39,8 +39,9 @@
  * for "> "), completes it with SM_ERR_TIMEOUT, and then waits for a quiet
  * period (SM_AT_QUIET_MS with no line received, at most SM_AT_DRAIN_MAX_MS)
  * before it writes the next command.  Lines that arrive during that period
- * and are not URCs are dropped (traced STRAY).  sm_at_deadline() covers the
- * quiet period, so the owner's tick ends it.
+ * and are not URCs are dropped (traced STRAY), and so is a partial line
+ * left in the scanner at the timeout and at the end of the quiet period.
+ * sm_at_deadline() covers the quiet period, so the owner's tick ends it.
  *
  * Re-entrancy: callbacks and notifications run only from sm_at_feed(),
  * sm_at_tick(), sm_at_flush() and sm_at_free(), never from sm_at_send().
@@ -97,7 +98,7 @@ struct sm_at_response {
 	struct sm_error err;	  /* kind SM_ERR_NONE when the result was OK */
 	const char *const *lines; /* intermediate lines, in order */
 	size_t nlines;		  /* how many */
-	const char *final;	  /* the final result line, or "" on timeout */
+	const char *final;	  /* final result (spaces cut), or "" */
 };
 
 /* Called exactly once per command, on every path. */
@@ -201,9 +202,10 @@ size_t sm_at_pending(const struct sm_at *at);
 /*
  * Register @fn for unsolicited lines starting with @prefix ("+CMTI:",
  * "RING", "^RSSI:").  With @expects_pdu the next line is collected and passed
- * as the @pdu argument (27.005 3.4.1 +CMT/+CDS in PDU mode).  The prefix is
- * copied.  A URC line always wins over a command's prefixes unless the
- * command in flight asked for that very prefix (AT+CREG? vs +CREG: URC):
+ * as the @pdu argument (27.005 3.4.1 +CMT/+CDS in PDU mode), whatever it
+ * says; if that line is over SM_AT_LINE_MAX the URC is dropped (traced).  The
+ * prefix is copied.  A URC line always wins over a command's prefixes unless
+ * the command in flight asked for that very prefix (AT+CREG? vs +CREG: URC):
  * precisely, unless one of the command's prefixes matches the line.
  * Every matching handler is called, in registration order.  Returns an
  * id > 0 or a negative errno (-EINVAL for an empty prefix or NULL @fn,

@@ -29,4 +29,11 @@ int sm_cli_pdu(int argc, char **argv);
 /* `smsmatch modem probe|send|listen ...` (src/cli/modem.c) */
 int sm_cli_modem(int argc, char **argv, const struct sm_cli_globals *g);
 
+/* Gateway database commands (src/cli/gateway.c). */
+int sm_cli_send(int argc, char **argv, const struct sm_cli_globals *g);
+int sm_cli_queue(int argc, char **argv, const struct sm_cli_globals *g);
+int sm_cli_modems(int argc, char **argv, const struct sm_cli_globals *g);
+int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g);
+int sm_cli_inbox(int argc, char **argv, const struct sm_cli_globals *g);
+
 #endif

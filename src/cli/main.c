@@ -13,6 +13,15 @@ static void usage(FILE *out)
 {
 	fputs("Usage: smsmatch [-c FILE] [-v] COMMAND [ARGS...]\n"
 	      "\n"
+	      "Gateway commands (the database of smsmatchd):\n"
+	      "  send --to NUMBER TEXT     queue one SMS, print its id\n"
+	      "  queue                     messages per state, unconfirmed "
+	      "ones\n"
+	      "  modems                    state, signal, sent today of each "
+	      "modem\n"
+	      "  optout add|remove|list    numbers never texted again\n"
+	      "  inbox                     SMS received and not yet handled\n"
+	      "\n"
 	      "Technician commands:\n"
 	      "  modem probe DEVICE        identity, SIM, registration, signal, "
 	      "SMS support\n"
@@ -69,6 +78,16 @@ int main(int argc, char **argv)
 		return sm_cli_pdu(argc - i, argv + i);
 	if (strcmp(argv[i], "modem") == 0)
 		return sm_cli_modem(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "send") == 0)
+		return sm_cli_send(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "queue") == 0)
+		return sm_cli_queue(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "modems") == 0)
+		return sm_cli_modems(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "optout") == 0)
+		return sm_cli_optout(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "inbox") == 0)
+		return sm_cli_inbox(argc - i, argv + i, &g);
 	fprintf(stderr, "smsmatch: unknown command '%s' (see smsmatch --help)\n",
 		argv[i]);
 	return SM_EXIT_USAGE;

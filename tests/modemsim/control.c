@@ -20,22 +20,22 @@
 
 /* One connected client. */
 struct sim_conn {
-	struct sim_conn *next;		/* list */
-	struct sim_control *c;		/* owner */
-	int fd;				/* socket */
-	int watch;			/* loop watch id */
-	char in[SIM_CONTROL_LINE_MAX];	/* partial line */
-	size_t in_len;			/* its length */
+	struct sim_conn *next;	       /* list */
+	struct sim_control *c;	       /* owner */
+	int fd;			       /* socket */
+	int watch;		       /* loop watch id */
+	char in[SIM_CONTROL_LINE_MAX]; /* partial line */
+	size_t in_len;		       /* its length */
 };
 
 struct sim_control {
-	struct sm_loop *loop;	 /* not owned */
-	char *path;		 /* socket file */
-	int fd;			 /* listening socket */
-	int watch;		 /* its watch */
-	sim_control_fn fn;	 /* command handler */
-	void *data;		 /* its argument */
-	struct sim_conn *conns;	 /* clients */
+	struct sm_loop *loop;	/* not owned */
+	char *path;		/* socket file */
+	int fd;			/* listening socket */
+	int watch;		/* its watch */
+	sim_control_fn fn;	/* command handler */
+	void *data;		/* its argument */
+	struct sim_conn *conns; /* clients */
 };
 
 static void conn_close(struct sim_conn *k)
@@ -70,8 +70,7 @@ static void send_line(int fd, const char *s)
 	}
 }
 
-static void conn_io(struct sm_loop *loop, int fd, unsigned events,
-		    void *data)
+static void conn_io(struct sm_loop *loop, int fd, unsigned events, void *data)
 {
 	struct sim_conn *k = data;
 	ssize_t n;
@@ -109,8 +108,7 @@ static void conn_io(struct sm_loop *loop, int fd, unsigned events,
 	}
 }
 
-static void accept_io(struct sm_loop *loop, int fd, unsigned events,
-		      void *data)
+static void accept_io(struct sm_loop *loop, int fd, unsigned events, void *data)
 {
 	struct sim_control *c = data;
 	struct sim_conn *k;
@@ -135,11 +133,11 @@ static void accept_io(struct sm_loop *loop, int fd, unsigned events,
 	c->conns = k;
 }
 
-int sim_control_new(struct sm_loop *loop, const char *path,
-		    sim_control_fn fn, void *data, struct sim_control **out,
-		    char *err, size_t errlen)
+int sim_control_new(struct sm_loop *loop, const char *path, sim_control_fn fn,
+		    void *data, struct sim_control **out, char *err,
+		    size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct sim_control *c;
 	int rc;
 

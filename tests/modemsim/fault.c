@@ -42,8 +42,8 @@ bool sim_rng_chance(struct sim_rng *r, double rate)
 size_t sim_fault_garbage(struct sim_rng *r, char *buf)
 {
 	/* what a noisy USB serial line shows: NULs, 0xFF, stray symbols */
-	static const char noise[] = { '\0', '\xff', '\xfe', '~', '#', '%',
-				      '\x7f', '$', '\x80', '\xc3' };
+	static const char noise[] = {'\0', '\xff', '\xfe', '~',	   '#',
+				     '%',  '\x7f', '$',	   '\x80', '\xc3'};
 	size_t n = 1 + sim_rng_next(r) % 4;
 
 	for (size_t i = 0; i < n; i++)

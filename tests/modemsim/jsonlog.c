@@ -28,22 +28,22 @@
 
 /* A message whose parts are arriving. */
 struct sim_partial {
-	struct sim_partial *next;   /* list */
-	char to[SM_PDU_ADDR_MAX];   /* destination */
-	unsigned ref;		    /* concatenation reference */
-	unsigned total;		    /* parts expected */
-	unsigned have;		    /* parts arrived */
-	enum sm_pdu_coding coding;  /* of the first part to arrive */
-	bool srr;		    /* any part asked for a report */
+	struct sim_partial *next;	   /* list */
+	char to[SM_PDU_ADDR_MAX];	   /* destination */
+	unsigned ref;			   /* concatenation reference */
+	unsigned total;			   /* parts expected */
+	unsigned have;			   /* parts arrived */
+	enum sm_pdu_coding coding;	   /* of the first part to arrive */
+	bool srr;			   /* any part asked for a report */
 	char *text[SIM_JSONLOG_PARTS_MAX]; /* per part, NULL when missing */
-	int mr[SIM_JSONLOG_PARTS_MAX];	    /* per part */
+	int mr[SIM_JSONLOG_PARTS_MAX];	   /* per part */
 };
 
 struct sim_jsonlog {
-	int fd;			    /* -1 without --log */
-	char *name;		    /* modem name */
-	sim_message_fn fn;	    /* complete-message callback */
-	void *data;		    /* its argument */
+	int fd;			     /* -1 without --log */
+	char *name;		     /* modem name */
+	sim_message_fn fn;	     /* complete-message callback */
+	void *data;		     /* its argument */
 	struct sim_partial *partial; /* messages being reassembled */
 };
 
@@ -126,7 +126,8 @@ static void emit(struct sim_jsonlog *j, const struct sim_message *msg)
 			buf[n] = '\n';
 			buf[n + 1] = '\0';
 			if (write(j->fd, buf, n + 1) < 0) {
-				/* nothing better to do: the log is best effort */
+				/* nothing better to do: the log is best effort
+				 */
 			}
 			line = buf;
 		}
@@ -140,7 +141,7 @@ static void emit_partial(struct sim_jsonlog *j, struct sim_partial *p,
 {
 	size_t len = 1;
 	char *text;
-	struct sim_message msg = { 0 };
+	struct sim_message msg = {0};
 
 	for (unsigned i = 0; i < p->total; i++)
 		len += p->text[i] ? strlen(p->text[i]) : 0;

@@ -38,77 +38,120 @@
 
 #include "sim.h"
 
+#define SIM_UNPLUG_GRACE_MS 100 /* last answer reaches the client first */
+
 static const char usage_text[] =
 	"usage: smsmatch-modemsim --link PATH [options]\n"
 	"\n"
-	"A GSM/LTE modem on a pseudo-terminal: AT commands (27.007, 27.005 PDU\n"
-	"and text mode), SMS storage, URCs, delivery reports, faults on demand\n"
+	"A GSM/LTE modem on a pseudo-terminal: AT commands (27.007, 27.005 "
+	"PDU\n"
+	"and text mode), SMS storage, URCs, delivery reports, faults on "
+	"demand\n"
 	"and scripted candidates who answer.\n"
 	"\n"
-	"  --link PATH            create a symlink PATH -> the pty slave (/dev/pts/N);\n"
+	"  --link PATH            create a symlink PATH -> the pty slave "
+	"(/dev/pts/N);\n"
 	"                         removed on exit\n"
-	"  --control PATH         a unix stream socket for control commands (below)\n"
-	"  --log FILE             append one JSON line per SMS the modem was asked to\n"
-	"                         send: {\"time\", \"modem\", \"to\", \"text\", \"parts\",\n"
-	"                         \"encoding\": gsm7|ucs2|8bit, \"mr\": [..], \"status_report\"};\n"
-	"                         parts are reassembled by (to, ref); a message still\n"
-	"                         incomplete at exit is logged with \"incomplete\": true\n"
-	"  --name NAME            modem name used in logs (default: basename of --link)\n"
+	"  --control PATH         a unix stream socket for control commands "
+	"(below)\n"
+	"  --log FILE             append one JSON line per SMS the modem was "
+	"asked to\n"
+	"                         send: {\"time\", \"modem\", \"to\", "
+	"\"text\", \"parts\",\n"
+	"                         \"encoding\": gsm7|ucs2|8bit, \"mr\": [..], "
+	"\"status_report\"};\n"
+	"                         parts are reassembled by (to, ref); a "
+	"message still\n"
+	"                         incomplete at exit is logged with "
+	"\"incomplete\": true\n"
+	"  --name NAME            modem name used in logs (default: basename "
+	"of --link)\n"
 	"  --script FILE          scripted candidates (format below)\n"
 	"  --pin CODE             SIM locked: +CPIN? answers SIM PIN until\n"
-	"                         AT+CPIN=\"CODE\"; SMS commands answer +CMS ERROR: 311,\n"
-	"                         others +CME ERROR: 11; 3 wrong PINs: SIM PUK (12345678)\n"
-	"  --own-number NUMBER    the SIM's MSISDN (+CNUM), default +33700000001\n"
+	"                         AT+CPIN=\"CODE\"; SMS commands answer +CMS "
+	"ERROR: 311,\n"
+	"                         others +CME ERROR: 11; 3 wrong PINs: SIM PUK "
+	"(12345678)\n"
+	"  --own-number NUMBER    the SIM's MSISDN (+CNUM), default "
+	"+33700000001\n"
 	"  --smsc NUMBER          the SMSC (+CSCA), default +33695000695\n"
-	"  --latency-ms N         time between the PDU (Ctrl-Z) and the +CMGS answer\n"
+	"  --latency-ms N         time between the PDU (Ctrl-Z) and the +CMGS "
+	"answer\n"
 	"                         (default 0)\n"
-	"  --cms-error-rate R     share (0..1) of sends answered with +CMS ERROR\n"
+	"  --cms-error-rate R     share (0..1) of sends answered with +CMS "
+	"ERROR\n"
 	"  --cms-error-code N     the code of those errors (default 500)\n"
-	"  --unplug-after N       vanish after N successful sends: close the pty,\n"
+	"  --unplug-after N       vanish after N successful sends: close the "
+	"pty,\n"
 	"                         remove the link\n"
-	"  --replug-after-ms N    after an unplug (automatic or by control), come back\n"
-	"                         N ms later with a new pty at the same link (default:\n"
+	"  --replug-after-ms N    after an unplug (automatic or by control), "
+	"come back\n"
+	"                         N ms later with a new pty at the same link "
+	"(default:\n"
 	"                         stay unplugged until `replug`)\n"
 	"  --hang-after N         stop answering anything after N commands\n"
-	"  --error-all            answer ERROR to every command (a broken modem)\n"
-	"  --garbage-rate R       share (0..1) of responses preceded by garbage bytes\n"
-	"  --report-delay-ms N    status report delay after a send that asked for one\n"
+	"  --error-all            answer ERROR to every command (a broken "
+	"modem)\n"
+	"  --garbage-rate R       share (0..1) of responses preceded by "
+	"garbage bytes\n"
+	"  --report-delay-ms N    status report delay after a send that asked "
+	"for one\n"
 	"                         (default 500)\n"
-	"  --report-status S      delivered (default), failed (TP-ST 0x41), or mixed\n"
+	"  --report-status S      delivered (default), failed (TP-ST 0x41), or "
+	"mixed\n"
 	"                         (every 10th fails)\n"
-	"  --cnma-timeout-ms N    a +CMT not acknowledged with +CNMA (when +CSMS=1)\n"
-	"                         within N ms is stored and announced with +CMTI, as\n"
+	"  --cnma-timeout-ms N    a +CMT not acknowledged with +CNMA (when "
+	"+CSMS=1)\n"
+	"                         within N ms is stored and announced with "
+	"+CMTI, as\n"
 	"                         networks resend (default 3000)\n"
-	"  --profile P            generic (default), huawei (^RSSI/^MODE URCs every 3 s\n"
-	"                         until AT^CURC=0), quectel (reports stored in SR\n"
-	"                         announced as +CDSI: \"SM\",n), simcom (URCs off until\n"
-	"                         +CNMI or AT&F; +CNMI <ds>=2 refused); storage\n"
-	"                         indexes start at 1 for generic, 0 for the others\n"
-	"  --seed N               random seed (faults are reproducible; default 1)\n"
-	"  --reply-scale F        multiply every scripted reply delay by F (default 1)\n"
-	"  -v, --verbose          log unknown AT commands and events to stderr\n"
+	"  --profile P            generic (default), huawei (^RSSI/^MODE URCs "
+	"every 3 s\n"
+	"                         until AT^CURC=0), quectel (reports stored in "
+	"SR\n"
+	"                         announced as +CDSI: \"SM\",n), simcom (URCs "
+	"off until\n"
+	"                         +CNMI or AT&F; +CNMI <ds>=2 refused); "
+	"storage\n"
+	"                         indexes start at 1 for generic, 0 for the "
+	"others\n"
+	"  --seed N               random seed (faults are reproducible; "
+	"default 1)\n"
+	"  --reply-scale F        multiply every scripted reply delay by F "
+	"(default 1)\n"
+	"  -v, --verbose          log unknown AT commands and events to "
+	"stderr\n"
 	"  -h, --help             this text\n"
 	"\n"
 	"Power-on state: echo on (ATE1), text mode (+CMGF=1), +CSCS=\"GSM\",\n"
-	"+CMEE=1, +CNMI=2,1,0,0,0, registered on \"Orange F\" (20801), +CSQ: 20,99,\n"
+	"+CMEE=1, +CNMI=2,1,0,0,0, registered on \"Orange F\" (20801), +CSQ: "
+	"20,99,\n"
 	"SM/ME/SR storage with 30 slots each.\n"
 	"\n"
-	"Control socket (one command per line, one answer line: OK ... | ERROR ...):\n"
-	"  inject FROM TEXT...    deliver an inbound SMS (multipart if long; GSM 7-bit\n"
+	"Control socket (one command per line, one answer line: OK ... | ERROR "
+	"...):\n"
+	"  inject FROM TEXT...    deliver an inbound SMS (multipart if long; "
+	"GSM 7-bit\n"
 	"                         or UCS-2 automatically)\n"
-	"  inject-pdu HEX         deliver a raw SMS-DELIVER PDU (with SMSC field)\n"
+	"  inject-pdu HEX         deliver a raw SMS-DELIVER PDU (with SMSC "
+	"field)\n"
 	"  unplug | replug        vanish / come back (new pty, same link)\n"
 	"  hang | unhang          stop / resume answering\n"
-	"  stats                  OK {\"sent\": n, \"received\": n, \"stored\": n,\n"
+	"  stats                  OK {\"sent\": n, \"received\": n, "
+	"\"stored\": n,\n"
 	"                         \"reports\": n, \"commands\": n}\n"
 	"\n"
 	"Script file (--script): one rule per line, # comments:\n"
 	"  # number      delay  pattern (POSIX ERE, case-insensitive)  reply\n"
-	"  +33612345601  2s     \"Bonjour.*STOP\"                        \"oui ok\"\n"
-	"  *             5s     \"rappel\"                               \"dsl\"\n"
+	"  +33612345601  2s     \"Bonjour.*STOP\"                        \"oui "
+	"ok\"\n"
+	"  *             5s     \"rappel\"                               "
+	"\"dsl\"\n"
 	"When the modem sends NUMBER (* = any) a message whose text matches,\n"
-	"the reply arrives from NUMBER after DELAY (ms, s, m).  The first matching\n"
-	"rule for the number wins, then the first matching * rule.  Quoted fields\n"
+	"the reply arrives from NUMBER after DELAY (ms, s, m).  The first "
+	"matching\n"
+	"rule for the number wins, then the first matching * rule.  Quoted "
+	"fields\n"
 	"use \\\" and \\\\ escapes.\n";
 
 /* Everything the program runs; lives in main(). */
@@ -123,6 +166,7 @@ struct sim_app {
 	double reply_scale;	     /* --reply-scale */
 	long replug_after_ms;	     /* -1: wait for `replug` */
 	int replug_timer;	     /* loop timer id */
+	int unplug_timer;	     /* loop timer id (--unplug-after) */
 	int verbose;		     /* -v count */
 	bool stop;		     /* SIGTERM/SIGINT seen */
 };
@@ -145,6 +189,7 @@ static void app_unplug(void *data)
 {
 	struct sim_app *app = data;
 
+	sm_loop_disarm_timer(app->loop, app->unplug_timer);
 	if (!sim_link_plugged(app->link))
 		return;
 	if (app->verbose)
@@ -155,6 +200,25 @@ static void app_unplug(void *data)
 		sm_loop_set_timer(app->loop, app->replug_timer,
 				  sm_clock_ms() +
 					  (uint64_t)app->replug_after_ms);
+}
+
+/*
+ * --unplug-after: the modem vanishes just after its last +CMGS answer.
+ * Closing the pty master at once would make the kernel discard that
+ * answer before the client reads it (a hung-up tty flushes its input), so
+ * the unplug waits SIM_UNPLUG_GRACE_MS on a timer.
+ */
+static void app_unplug_soon(void *data)
+{
+	struct sim_app *app = data;
+
+	sm_loop_set_timer(app->loop, app->unplug_timer,
+			  sm_clock_ms() + SIM_UNPLUG_GRACE_MS);
+}
+
+static void unplug_timer(struct sm_loop *loop, void *data)
+{
+	app_unplug(data);
 }
 
 static int app_replug(struct sim_app *app, char *err, size_t errlen)
@@ -195,8 +259,7 @@ static void app_message(void *data, const struct sim_message *msg)
 	if (app->verbose)
 		fprintf(stderr, "modemsim: %s: scripted reply in %llu ms\n",
 			app->name, (unsigned long long)delay);
-	sim_modem_inject_at(app->modem, sm_clock_ms() + delay, msg->to,
-			    reply);
+	sim_modem_inject_at(app->modem, sm_clock_ms() + delay, msg->to, reply);
 }
 
 static void link_input(void *data, const char *buf, size_t len)
@@ -239,8 +302,8 @@ static void app_control(void *data, const char *line, char *ans, size_t len)
 		}
 		memcpy(from, arg, (size_t)(text - arg));
 		from[text - arg] = '\0';
-		rc = sim_modem_inject(app->modem, sm_clock_ms(), from,
-				      text + 1, err, sizeof(err));
+		rc = sim_modem_inject(app->modem, sm_clock_ms(), from, text + 1,
+				      err, sizeof(err));
 		if (rc < 0)
 			snprintf(ans, len, "ERROR %s",
 				 *err ? err : strerror(-rc));
@@ -287,8 +350,7 @@ static void app_control(void *data, const char *line, char *ans, size_t len)
 #undef IS
 }
 
-static void signal_io(struct sm_loop *loop, int fd, unsigned events,
-		      void *data)
+static void signal_io(struct sm_loop *loop, int fd, unsigned events, void *data)
 {
 	struct sim_app *app = data;
 	struct signalfd_siginfo si;
@@ -354,31 +416,31 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{ "link", required_argument, NULL, OPT_LINK },
-	{ "control", required_argument, NULL, OPT_CONTROL },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "script", required_argument, NULL, OPT_SCRIPT },
-	{ "pin", required_argument, NULL, OPT_PIN },
-	{ "own-number", required_argument, NULL, OPT_OWN },
-	{ "smsc", required_argument, NULL, OPT_SMSC },
-	{ "latency-ms", required_argument, NULL, OPT_LATENCY },
-	{ "cms-error-rate", required_argument, NULL, OPT_CMS_RATE },
-	{ "cms-error-code", required_argument, NULL, OPT_CMS_CODE },
-	{ "unplug-after", required_argument, NULL, OPT_UNPLUG },
-	{ "replug-after-ms", required_argument, NULL, OPT_REPLUG },
-	{ "hang-after", required_argument, NULL, OPT_HANG },
-	{ "error-all", no_argument, NULL, OPT_ERROR_ALL },
-	{ "garbage-rate", required_argument, NULL, OPT_GARBAGE },
-	{ "report-delay-ms", required_argument, NULL, OPT_REPORT_DELAY },
-	{ "report-status", required_argument, NULL, OPT_REPORT_STATUS },
-	{ "cnma-timeout-ms", required_argument, NULL, OPT_CNMA },
-	{ "profile", required_argument, NULL, OPT_PROFILE },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "reply-scale", required_argument, NULL, OPT_SCALE },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"link", required_argument, NULL, OPT_LINK},
+	{"control", required_argument, NULL, OPT_CONTROL},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"script", required_argument, NULL, OPT_SCRIPT},
+	{"pin", required_argument, NULL, OPT_PIN},
+	{"own-number", required_argument, NULL, OPT_OWN},
+	{"smsc", required_argument, NULL, OPT_SMSC},
+	{"latency-ms", required_argument, NULL, OPT_LATENCY},
+	{"cms-error-rate", required_argument, NULL, OPT_CMS_RATE},
+	{"cms-error-code", required_argument, NULL, OPT_CMS_CODE},
+	{"unplug-after", required_argument, NULL, OPT_UNPLUG},
+	{"replug-after-ms", required_argument, NULL, OPT_REPLUG},
+	{"hang-after", required_argument, NULL, OPT_HANG},
+	{"error-all", no_argument, NULL, OPT_ERROR_ALL},
+	{"garbage-rate", required_argument, NULL, OPT_GARBAGE},
+	{"report-delay-ms", required_argument, NULL, OPT_REPORT_DELAY},
+	{"report-status", required_argument, NULL, OPT_REPORT_STATUS},
+	{"cnma-timeout-ms", required_argument, NULL, OPT_CNMA},
+	{"profile", required_argument, NULL, OPT_PROFILE},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"reply-scale", required_argument, NULL, OPT_SCALE},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 static int usage_error(const char *what, const char *arg)
@@ -417,8 +479,8 @@ int main(int argc, char **argv)
 	};
 	const char *link_path = NULL, *control_path = NULL, *log_path = NULL;
 	const char *script_path = NULL;
-	struct sim_modem_ops mops = { app_write, app_sent, app_unplug };
-	struct sim_link_ops lops = { link_input, link_attach };
+	struct sim_modem_ops mops = {app_write, app_sent, app_unplug_soon};
+	struct sim_link_ops lops = {link_input, link_attach};
 	char err[512], namebuf[256];
 	unsigned long v;
 	sigset_t sigs;
@@ -582,6 +644,8 @@ int main(int argc, char **argv)
 	sm_loop_add_fd(app.loop, sfd, SM_LOOP_READ, signal_io, &app);
 	app.replug_timer = sm_loop_add_timer(app.loop, 0, replug_timer, &app);
 	sm_loop_disarm_timer(app.loop, app.replug_timer);
+	app.unplug_timer = sm_loop_add_timer(app.loop, 0, unplug_timer, &app);
+	sm_loop_disarm_timer(app.loop, app.unplug_timer);
 
 	if (script_path &&
 	    sim_script_load(script_path, &app.script, err, sizeof(err)) < 0) {
@@ -619,7 +683,7 @@ int main(int argc, char **argv)
 		int wait = -1;
 
 		if (due != UINT64_MAX)
-			wait = due <= now ? 0
+			wait = due <= now	     ? 0
 			       : due - now > INT_MAX ? INT_MAX
 						     : (int)(due - now);
 		if (sm_loop_run_once(app.loop, wait) < 0) {

@@ -23,15 +23,15 @@
 
 #include "sim.h"
 
-#define SIM_LINE_MAX 1024		   /* command line, without S3 */
-#define SIM_PROMPT_MAX 1024		   /* text or hex typed at "> " */
-#define SIM_OUT_MAX 65536		   /* bytes of one write to the client */
-#define SIM_BACKLOG_MAX 4096		   /* input kept while busy */
-#define SIM_URC_MAX 8192		   /* URCs held while at the prompt */
-#define SIM_ARGS_MAX 8			   /* parameters of one command */
-#define SIM_ARG_MAX 400			   /* bytes of one parameter */
-#define SIM_HUAWEI_URC_MS 3000		   /* ^RSSI/^MODE period */
-#define SIM_PUK "12345678"		   /* unblocks a SIM after 3 bad PINs */
+#define SIM_LINE_MAX	  1024	     /* command line, without S3 */
+#define SIM_PROMPT_MAX	  1024	     /* text or hex typed at "> " */
+#define SIM_OUT_MAX	  65536	     /* bytes of one write to the client */
+#define SIM_BACKLOG_MAX	  4096	     /* input kept while busy */
+#define SIM_URC_MAX	  8192	     /* URCs held while at the prompt */
+#define SIM_ARGS_MAX	  8	     /* parameters of one command */
+#define SIM_ARG_MAX	  400	     /* bytes of one parameter */
+#define SIM_HUAWEI_URC_MS 3000	     /* ^RSSI/^MODE period */
+#define SIM_PUK		  "12345678" /* unblocks a SIM after 3 bad PINs */
 
 /* Outcome of one command (or of a prompt). */
 enum sim_res {
@@ -73,13 +73,13 @@ enum sim_event_kind {
 
 /* One delayed piece of work. */
 struct sim_event {
-	struct sim_event *next;	 /* sorted by due */
-	uint64_t due;		 /* monotonic ms */
+	struct sim_event *next;	  /* sorted by due */
+	uint64_t due;		  /* monotonic ms */
 	enum sim_event_kind kind; /* what to do */
-	int mr;			 /* report: message reference */
-	int status;		 /* report: TP-ST; CNMA: ack generation */
-	char *a;		 /* report: recipient; inject: sender */
-	char *b;		 /* inject: text */
+	int mr;			  /* report: message reference */
+	int status;		  /* report: TP-ST; CNMA: ack generation */
+	char *a;		  /* report: recipient; inject: sender */
+	char *b;		  /* inject: text */
 };
 
 /* An inbound PDU the network holds (memory full, radio off, unplugged). */
@@ -91,39 +91,39 @@ struct sim_netmsg {
 
 /* Parameters of an extended command, unquoted. */
 struct sim_args {
-	int n;				     /* how many (",," counts) */
-	char v[SIM_ARGS_MAX][SIM_ARG_MAX];   /* values */
-	bool quoted[SIM_ARGS_MAX];	     /* given as "..." */
+	int n;				   /* how many (",," counts) */
+	char v[SIM_ARGS_MAX][SIM_ARG_MAX]; /* values */
+	bool quoted[SIM_ARGS_MAX];	   /* given as "..." */
 };
 
 /* Settings that ATZ, AT&F, +CFUN=1,1 and power cycles reset. */
 struct sim_settings {
-	bool echo;		  /* E1 */
-	bool verbose;		  /* V1: text result codes */
-	bool quiet;		  /* Q1: no result codes */
-	int cmee;		  /* +CMEE */
-	int cmgf;		  /* +CMGF: 0 PDU, 1 text */
-	enum sim_charset cs;	  /* +CSCS */
-	int cnmi[5];		  /* +CNMI mode, mt, bm, ds, bfr */
-	int csms;		  /* +CSMS service */
-	int csmp[4];		  /* +CSMP fo, vp, pid, dcs */
-	bool csdh;		  /* +CSDH */
-	int cmms;		  /* +CMMS */
-	int creg, cereg, cgreg;	  /* URC modes */
-	int cops_format;	  /* +COPS <format> */
-	enum sim_mem mem[3];	  /* +CPMS mem1, mem2, mem3 */
-	bool curc;		  /* Huawei ^CURC: periodic URCs on */
+	bool echo;		/* E1 */
+	bool verbose;		/* V1: text result codes */
+	bool quiet;		/* Q1: no result codes */
+	int cmee;		/* +CMEE */
+	int cmgf;		/* +CMGF: 0 PDU, 1 text */
+	enum sim_charset cs;	/* +CSCS */
+	int cnmi[5];		/* +CNMI mode, mt, bm, ds, bfr */
+	int csms;		/* +CSMS service */
+	int csmp[4];		/* +CSMP fo, vp, pid, dcs */
+	bool csdh;		/* +CSDH */
+	int cmms;		/* +CMMS */
+	int creg, cereg, cgreg; /* URC modes */
+	int cops_format;	/* +COPS <format> */
+	enum sim_mem mem[3];	/* +CPMS mem1, mem2, mem3 */
+	bool curc;		/* Huawei ^CURC: periodic URCs on */
 };
 
 /* The send whose answer waits for --latency-ms. */
 struct sim_pending_send {
-	char to[SM_PDU_ADDR_MAX];   /* destination */
-	char text[SM_PDU_TEXT_MAX]; /* UTF-8 */
-	enum sm_pdu_coding coding;  /* alphabet */
+	char to[SM_PDU_ADDR_MAX];    /* destination */
+	char text[SM_PDU_TEXT_MAX];  /* UTF-8 */
+	enum sm_pdu_coding coding;   /* alphabet */
 	struct sm_pdu_concat concat; /* concatenation */
-	bool srr;		    /* report requested */
-	int mr;			    /* reference given */
-	bool cmss;		    /* +CMSS rather than +CMGS */
+	bool srr;		     /* report requested */
+	int mr;			     /* reference given */
+	bool cmss;		     /* +CMSS rather than +CMGS */
 };
 
 /* Identity strings of a profile. */
@@ -136,69 +136,71 @@ struct sim_identity {
 };
 
 struct sim_modem {
-	struct sim_config cfg;	   /* options (strings borrowed) */
-	struct sim_modem_ops ops;  /* owner's callbacks */
-	void *data;		   /* their argument */
-	const struct sim_identity *id; /* profile identity */
+	struct sim_config cfg;		    /* options (strings borrowed) */
+	struct sim_modem_ops ops;	    /* owner's callbacks */
+	void *data;			    /* their argument */
+	const struct sim_identity *id;	    /* profile identity */
 	char imei[16], imsi[16], iccid[21]; /* made-up SIM/IMEI */
-	uint64_t now;		   /* time of the current call */
-	struct sim_rng rng;	   /* faults */
+	uint64_t now;			    /* time of the current call */
+	struct sim_rng rng;		    /* faults */
 
-	bool powered;		   /* plugged in */
-	bool attached;		   /* a client has the port open */
-	bool hung;		   /* silent (--hang-after or `hang`) */
-	int cfun;		   /* +CFUN <fun> */
-	int pin_state;		   /* 0 ready, 1 SIM PIN, 2 SIM PUK */
-	int pin_tries;		   /* wrong PINs left */
+	bool powered;		    /* plugged in */
+	bool attached;		    /* a client has the port open */
+	bool hung;		    /* silent (--hang-after or `hang`) */
+	unsigned long power_cmds;   /* commands since power-on */
+	int cfun;		    /* +CFUN <fun> */
+	int pin_state;		    /* 0 ready, 1 SIM PIN, 2 SIM PUK */
+	int pin_tries;		    /* wrong PINs left */
 	char smsc[SM_PDU_ADDR_MAX]; /* +CSCA */
-	struct sim_settings set;   /* resettable settings */
+	struct sim_settings set;    /* resettable settings */
 
-	enum sim_input input;	   /* input state */
-	char line[SIM_LINE_MAX + 1]; /* command line being typed */
-	size_t line_len;	   /* its length */
-	bool line_over;		   /* it overflowed */
-	char last[SIM_LINE_MAX + 1]; /* previous line, for A/ */
-	enum sim_prompt prompt;	   /* what the prompt is for */
+	enum sim_input input;		 /* input state */
+	char line[SIM_LINE_MAX + 1];	 /* command line being typed */
+	size_t line_len;		 /* its length */
+	bool line_over;			 /* it overflowed */
+	char last[SIM_LINE_MAX + 1];	 /* previous line, for A/ */
+	enum sim_prompt prompt;		 /* what the prompt is for */
 	char prompt_to[SM_PDU_ADDR_MAX]; /* text mode destination */
-	int prompt_len;		   /* PDU mode <length> */
-	int prompt_stat;	   /* +CMGW <stat> */
-	char ptext[SIM_PROMPT_MAX + 1]; /* typed at the prompt */
-	size_t ptext_len;	   /* its length */
-	bool ptext_over;	   /* it overflowed */
-	char backlog[SIM_BACKLOG_MAX]; /* input while busy */
-	size_t backlog_len;	   /* its length */
+	int prompt_len;			 /* PDU mode <length> */
+	int prompt_stat;		 /* +CMGW <stat> */
+	char ptext[SIM_PROMPT_MAX + 1];	 /* typed at the prompt */
+	size_t ptext_len;		 /* its length */
+	bool ptext_over;		 /* it overflowed */
+	char backlog[SIM_BACKLOG_MAX];	 /* input while busy */
+	size_t backlog_len;		 /* its length */
 
-	char out[SIM_OUT_MAX];	   /* output of this call */
-	size_t out_len;		   /* its length */
-	bool resp_open;		   /* an info line was sent */
-	char urcs[SIM_URC_MAX];	   /* URCs held at the prompt */
-	size_t urcs_len;	   /* their length */
-	int err;		   /* code for SIM_RES_CME/CMS */
+	char out[SIM_OUT_MAX];	/* output of this call */
+	size_t out_len;		/* its length */
+	bool resp_open;		/* an info line was sent */
+	bool executing;		/* a command line is running */
+	char urcs[SIM_URC_MAX]; /* URCs held at the prompt */
+	size_t urcs_len;	/* their length */
+	int err;		/* code for SIM_RES_CME/CMS */
 
-	struct sim_pending_send pend; /* the send in flight */
+	struct sim_pending_send pend;	       /* the send in flight */
 	struct sim_store store[SIM_MEM_COUNT]; /* SM, ME, SR */
-	struct sim_netmsg *netq;   /* held by the network */
-	bool cmt_pending;	   /* a +CMT awaits +CNMA */
-	int cmt_gen;		   /* generation of that +CMT */
-	struct sim_netmsg cmt;	   /* the +CMT'd PDU */
-	bool vendor_urc_armed;	   /* a SIM_EV_VENDOR_URC is queued */
-	int vendor_urc_n;	   /* alternates ^RSSI / ^MODE */
-	int mr;			   /* next TP-MR */
-	unsigned deliver_ref;	   /* next concatenation ref inbound */
-	unsigned long report_n;	   /* reports generated (for "mixed") */
-	struct sim_event *events;  /* delayed work */
-	struct sim_stats stats;	   /* counters */
+	struct sim_netmsg *netq;	       /* held by the network */
+	bool cmt_pending;		       /* a +CMT awaits +CNMA */
+	int cmt_gen;			       /* generation of that +CMT */
+	struct sim_netmsg cmt;		       /* the +CMT'd PDU */
+	bool vendor_urc_armed;	  /* a SIM_EV_VENDOR_URC is queued */
+	int vendor_urc_n;	  /* alternates ^RSSI / ^MODE */
+	int mr;			  /* next TP-MR */
+	unsigned deliver_ref;	  /* next concatenation ref inbound */
+	unsigned long report_n;	  /* reports generated (for "mixed") */
+	struct sim_event *events; /* delayed work */
+	struct sim_stats stats;	  /* counters */
 };
 
 static const struct sim_identity identities[] = {
-	[SIM_PROFILE_GENERIC] = { "SMSMATCH", "MODEMSIM-LTE", "MS-1.0.0",
-				  "35693803", 1 },
-	[SIM_PROFILE_HUAWEI] = { "huawei", "E3372", "21.180.01.00.00",
-				 "86713302", 0 },
-	[SIM_PROFILE_QUECTEL] = { "Quectel", "EC25", "EC25EFAR06A06M4G",
-				  "86710703", 0 },
-	[SIM_PROFILE_SIMCOM] = { "SIMCOM INCORPORATED", "SIMCOM_SIM7600E-H",
-				 "LE20B04SIM7600M22", "86221704", 0 },
+	[SIM_PROFILE_GENERIC] = {"SMSMATCH", "MODEMSIM-LTE", "MS-1.0.0",
+				 "35693803", 1},
+	[SIM_PROFILE_HUAWEI] = {"huawei", "E3372", "21.180.01.00.00",
+				"86713302", 0},
+	[SIM_PROFILE_QUECTEL] = {"Quectel", "EC25", "EC25EFAR06A06M4G",
+				 "86710703", 0},
+	[SIM_PROFILE_SIMCOM] = {"SIMCOM INCORPORATED", "SIMCOM_SIM7600E-H",
+				"LE20B04SIM7600M22", "86221704", 0},
 };
 
 /* ------------------------------------------------------------------ */
@@ -211,8 +213,8 @@ static void out_raw(struct sim_modem *m, const char *buf, size_t len)
 	if (m->out_len + len > sizeof(m->out)) {
 		/* a real UART FIFO overflows the same way: bytes lost */
 		if (m->cfg.verbose)
-			fprintf(m->cfg.verbose, "modemsim: %s: output overflow\n",
-				m->cfg.name);
+			fprintf(m->cfg.verbose,
+				"modemsim: %s: output overflow\n", m->cfg.name);
 		return;
 	}
 	memcpy(m->out + m->out_len, buf, len);
@@ -379,7 +381,12 @@ static void final(struct sim_modem *m, enum sim_res res)
 	}
 }
 
-/* An unsolicited result code; held while the client types at "> ". */
+/*
+ * An unsolicited result code.  Held while a command line executes (it
+ * follows the final result code, as modems buffer URCs while the link is
+ * reserved: 27.005 3.4.1 <mode>=2) and
+ * while the client types at "> ".
+ */
 __attribute__((format(printf, 2, 3))) static void urc(struct sim_modem *m,
 						      const char *fmt, ...)
 {
@@ -392,7 +399,7 @@ __attribute__((format(printf, 2, 3))) static void urc(struct sim_modem *m,
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(buf) || !m->attached)
 		return;
-	if (m->input == SIM_IN_PROMPT) {
+	if (m->input == SIM_IN_PROMPT || m->executing) {
 		if (m->urcs_len + (size_t)n + 4 <= sizeof(m->urcs)) {
 			memcpy(m->urcs + m->urcs_len, "\r\n", 2);
 			memcpy(m->urcs + m->urcs_len + 2, buf, (size_t)n);
@@ -820,7 +827,8 @@ static void deliver(struct sim_modem *m, const char *hex, unsigned len)
 /* Deliver what the network held, in order, while the modem takes it. */
 static void deliver_queued(struct sim_modem *m)
 {
-	while (m->netq && deliver_try(m, m->netq->hex, m->netq->tpdu_len) == 0) {
+	while (m->netq &&
+	       deliver_try(m, m->netq->hex, m->netq->tpdu_len) == 0) {
 		struct sim_netmsg *q = m->netq;
 
 		m->netq = q->next;
@@ -918,7 +926,7 @@ int sim_modem_inject_pdu(struct sim_modem *m, uint64_t now, const char *hex,
 	}
 	for (size_t i = 0; i <= n; i++)
 		up[i] = (char)(hex[i] >= 'a' && hex[i] <= 'f' ? hex[i] - 32
-							       : hex[i]);
+							      : hex[i]);
 	rc = sm_pdu_decode(up, (int)tpdu_len_of(up), &s, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -1092,7 +1100,7 @@ static enum sim_res prompt_done(struct sim_modem *m)
 {
 	char text[SIM_PROMPT_MAX * 2];
 	struct sm_pdu_part parts[SM_PDU_PARTS_MAX];
-	struct sm_pdu_concat none = { 0, 0, 0, false };
+	struct sm_pdu_concat none = {0, 0, 0, false};
 	enum sm_pdu_coding coding;
 	int idx, n;
 
@@ -1138,8 +1146,8 @@ static enum sim_res prompt_done(struct sim_modem *m)
 			.validity_minutes = -1,
 		};
 
-		n = sm_pdu_encode_submit(m->prompt_to, text, &o, parts, 1,
-					 NULL, NULL, 0);
+		n = sm_pdu_encode_submit(m->prompt_to, text, &o, parts, 1, NULL,
+					 NULL, 0);
 		if (n != 1)
 			return cms(m, 305);
 	}
@@ -1315,7 +1323,7 @@ static enum sim_res c_cnum(struct sim_modem *m, enum sim_op op,
 static enum sim_res c_cpin(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	static const char *const states[] = { "READY", "SIM PIN", "SIM PUK" };
+	static const char *const states[] = {"READY", "SIM PIN", "SIM PUK"};
 	bool before = registered(m);
 
 	switch (op) {
@@ -1426,7 +1434,7 @@ static enum sim_res c_cereg(struct sim_modem *m, enum sim_op op,
 static enum sim_res c_cops(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	static const char *const names[] = { "Orange F", "Orange", "20801" };
+	static const char *const names[] = {"Orange F", "Orange", "20801"};
 	int mode, fmt;
 
 	switch (op) {
@@ -1554,8 +1562,8 @@ static enum sim_res c_csca(struct sim_modem *m, enum sim_op op,
 	case SIM_OP_SET:
 		break;
 	}
-	if (a->n < 1 || sim_cs_to_utf8(m->set.cs, a->v[0], strlen(a->v[0]),
-				       num, sizeof(num)) < 0)
+	if (a->n < 1 || sim_cs_to_utf8(m->set.cs, a->v[0], strlen(a->v[0]), num,
+				       sizeof(num)) < 0)
 		return SIM_RES_ERROR;
 	snprintf(m->smsc, sizeof(m->smsc), "%s", num);
 	return SIM_RES_OK;
@@ -1652,10 +1660,9 @@ static enum sim_res c_cpms(struct sim_modem *m, enum sim_op op,
 	}
 	memcpy(m->set.mem, mem, sizeof(mem));
 	for (int i = 0; i < 3; i++)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u,%d",
-				      i ? "," : "",
-				      sim_store_used(&m->store[mem[i]]),
-				      SIM_SLOTS);
+		o += (size_t)snprintf(
+			buf + o, sizeof(buf) - o, "%s%u,%d", i ? "," : "",
+			sim_store_used(&m->store[mem[i]]), SIM_SLOTS);
 	info(m, "+CPMS: %s", buf);
 	return SIM_RES_OK;
 }
@@ -1666,7 +1673,7 @@ static enum sim_res c_cnmi(struct sim_modem *m, enum sim_op op,
 {
 	/* SIM800 (corpus simcom_sim800.txt): "+CNMI: (0-3),(0-3),(0,2),
 	 * (0,1),(0,1)": <ds>=2 refused, reports only as +CDS */
-	static const int max[5] = { 3, 3, 3, 2, 1 };
+	static const int max[5] = {3, 3, 3, 2, 1};
 	int v[5];
 
 	switch (op) {
@@ -1677,9 +1684,8 @@ static enum sim_res c_cnmi(struct sim_modem *m, enum sim_op op,
 		     m->cfg.profile == SIM_PROFILE_SIMCOM ? "(0,1)" : "(0-2)");
 		return SIM_RES_OK;
 	case SIM_OP_READ:
-		info(m, "+CNMI: %d,%d,%d,%d,%d", m->set.cnmi[0],
-		     m->set.cnmi[1], m->set.cnmi[2], m->set.cnmi[3],
-		     m->set.cnmi[4]);
+		info(m, "+CNMI: %d,%d,%d,%d,%d", m->set.cnmi[0], m->set.cnmi[1],
+		     m->set.cnmi[2], m->set.cnmi[3], m->set.cnmi[4]);
 		return SIM_RES_OK;
 	case SIM_OP_SET:
 		break;
@@ -1810,7 +1816,7 @@ static enum sim_res c_cnma(struct sim_modem *m, enum sim_op op,
 static void show_slot(struct sim_modem *m, int index, struct sim_slot *sl,
 		      bool list)
 {
-	static const char *const stn[] = { "0", "1", "2", "3", "4" };
+	static const char *const stn[] = {"0", "1", "2", "3", "4"};
 	char head[16] = "", addr[SM_PDU_ADDR_MAX * 4], ts[32], dt[32];
 	char data[SIM_PROMPT_MAX * 2];
 	struct sm_sms s;
@@ -1839,8 +1845,7 @@ static void show_slot(struct sim_modem *m, int index, struct sim_slot *sl,
 	if (list && m->set.csdh)
 		info(m, "+CMGL: %s\"%s\",\"%s\",,\"%s\",%s,%u", head,
 		     sim_stat_name(sl->stat), addr,
-		     s.type == SM_PDU_DELIVER ? ts : "", toa_of(s.number),
-		     len);
+		     s.type == SM_PDU_DELIVER ? ts : "", toa_of(s.number), len);
 	else if (list)
 		info(m, "+CMGL: %s\"%s\",\"%s\",,%s%s%s", head,
 		     sim_stat_name(sl->stat), addr,
@@ -1853,11 +1858,10 @@ static void show_slot(struct sim_modem *m, int index, struct sim_slot *sl,
 		     s.concat.total ? 0x44 : 0x04, s.pid, dcs_of(s.coding),
 		     s.smsc, toa_of(s.smsc), len);
 	else if (s.type == SM_PDU_DELIVER)
-		info(m, "+CMGR: \"%s\",\"%s\",,\"%s\"",
-		     sim_stat_name(sl->stat), addr, ts);
+		info(m, "+CMGR: \"%s\",\"%s\",,\"%s\"", sim_stat_name(sl->stat),
+		     addr, ts);
 	else
-		info(m, "+CMGR: \"%s\",\"%s\",", sim_stat_name(sl->stat),
-		     addr);
+		info(m, "+CMGR: \"%s\",\"%s\",", sim_stat_name(sl->stat), addr);
 	info(m, "%s", data);
 }
 
@@ -2067,9 +2071,9 @@ static enum sim_res c_cmss(struct sim_modem *m, enum sim_op op,
 	sl = slot_at(m, m->set.mem[1], index);
 	if (!sl || !sl->used)
 		return cms(m, 321);
-	if (arg_given(a, 1) && sim_cs_to_utf8(m->set.cs, a->v[1],
-					      strlen(a->v[1]), da,
-					      sizeof(da)) < 0)
+	if (arg_given(a, 1) &&
+	    sim_cs_to_utf8(m->set.cs, a->v[1], strlen(a->v[1]), da,
+			   sizeof(da)) < 0)
 		return cms(m, 304);
 	res = send_pdu(m, sl->hex, sl->tpdu_len, da, true);
 	if (res == SIM_RES_BUSY && sl->stat == SIM_STAT_STO_UNSENT)
@@ -2132,7 +2136,7 @@ static enum sim_res c_clac(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a);
 
 /* Which profiles have a command. */
-#define P_ALL 0xF
+#define P_ALL	 0xF
 #define P_HUAWEI (1u << SIM_PROFILE_HUAWEI)
 
 static const struct sim_cmd {
@@ -2140,35 +2144,35 @@ static const struct sim_cmd {
 	sim_cmd_fn fn;	   /* handler */
 	unsigned profiles; /* bit per enum sim_profile */
 } commands[] = {
-	{ "+CGMI", c_cgmi, P_ALL },   { "+GMI", c_cgmi, P_ALL },
-	{ "+CGMM", c_cgmm, P_ALL },   { "+GMM", c_cgmm, P_ALL },
-	{ "+CGMR", c_cgmr, P_ALL },   { "+GMR", c_cgmr, P_ALL },
-	{ "+CGSN", c_cgsn, P_ALL },   { "+GSN", c_cgsn, P_ALL },
-	{ "+GCAP", c_gcap, P_ALL },   { "+CIMI", c_cimi, P_ALL },
-	{ "+CCID", c_ccid, P_ALL },   { "+ICCID", c_iccid, P_ALL },
-	{ "+CNUM", c_cnum, P_ALL },   { "+CPIN", c_cpin, P_ALL },
-	{ "+CMEE", c_cmee, P_ALL },   { "+CREG", c_creg, P_ALL },
-	{ "+CGREG", c_cgreg, P_ALL }, { "+CEREG", c_cereg, P_ALL },
-	{ "+COPS", c_cops, P_ALL },   { "+CSQ", c_csq, P_ALL },
-	{ "+CFUN", c_cfun, P_ALL },   { "+CSCS", c_cscs, P_ALL },
-	{ "+CSCA", c_csca, P_ALL },   { "+CSMS", c_csms, P_ALL },
-	{ "+CMGF", c_cmgf, P_ALL },   { "+CPMS", c_cpms, P_ALL },
-	{ "+CNMI", c_cnmi, P_ALL },   { "+CSMP", c_csmp, P_ALL },
-	{ "+CSDH", c_csdh, P_ALL },   { "+CMMS", c_cmms, P_ALL },
-	{ "+CNMA", c_cnma, P_ALL },   { "+CMGR", c_cmgr, P_ALL },
-	{ "+CMGL", c_cmgl, P_ALL },   { "+CMGD", c_cmgd, P_ALL },
-	{ "+CMGS", c_cmgs, P_ALL },   { "+CMGW", c_cmgw, P_ALL },
-	{ "+CMSS", c_cmss, P_ALL },   { "+CPAS", c_cpas, P_ALL },
-	{ "+CCLK", c_cclk, P_ALL },   { "+CLAC", c_clac, P_ALL },
-	{ "+IPR", c_ok, P_ALL },      { "+IFC", c_ok, P_ALL },
-	{ "^CURC", c_curc, P_HUAWEI },
+	{"+CGMI", c_cgmi, P_ALL},    {"+GMI", c_cgmi, P_ALL},
+	{"+CGMM", c_cgmm, P_ALL},    {"+GMM", c_cgmm, P_ALL},
+	{"+CGMR", c_cgmr, P_ALL},    {"+GMR", c_cgmr, P_ALL},
+	{"+CGSN", c_cgsn, P_ALL},    {"+GSN", c_cgsn, P_ALL},
+	{"+GCAP", c_gcap, P_ALL},    {"+CIMI", c_cimi, P_ALL},
+	{"+CCID", c_ccid, P_ALL},    {"+ICCID", c_iccid, P_ALL},
+	{"+CNUM", c_cnum, P_ALL},    {"+CPIN", c_cpin, P_ALL},
+	{"+CMEE", c_cmee, P_ALL},    {"+CREG", c_creg, P_ALL},
+	{"+CGREG", c_cgreg, P_ALL},  {"+CEREG", c_cereg, P_ALL},
+	{"+COPS", c_cops, P_ALL},    {"+CSQ", c_csq, P_ALL},
+	{"+CFUN", c_cfun, P_ALL},    {"+CSCS", c_cscs, P_ALL},
+	{"+CSCA", c_csca, P_ALL},    {"+CSMS", c_csms, P_ALL},
+	{"+CMGF", c_cmgf, P_ALL},    {"+CPMS", c_cpms, P_ALL},
+	{"+CNMI", c_cnmi, P_ALL},    {"+CSMP", c_csmp, P_ALL},
+	{"+CSDH", c_csdh, P_ALL},    {"+CMMS", c_cmms, P_ALL},
+	{"+CNMA", c_cnma, P_ALL},    {"+CMGR", c_cmgr, P_ALL},
+	{"+CMGL", c_cmgl, P_ALL},    {"+CMGD", c_cmgd, P_ALL},
+	{"+CMGS", c_cmgs, P_ALL},    {"+CMGW", c_cmgw, P_ALL},
+	{"+CMSS", c_cmss, P_ALL},    {"+CPAS", c_cpas, P_ALL},
+	{"+CCLK", c_cclk, P_ALL},    {"+CLAC", c_clac, P_ALL},
+	{"+IPR", c_ok, P_ALL},	     {"+IFC", c_ok, P_ALL},
+	{"^CURC", c_curc, P_HUAWEI},
 };
 
 /* 27.007 8.37 */
 static enum sim_res c_clac(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	static const char *const basic[] = { "E", "I", "Q", "V", "Z", "&F" };
+	static const char *const basic[] = {"E", "I", "Q", "V", "Z", "&F"};
 
 	if (op == SIM_OP_TEST)
 		return SIM_RES_OK;
@@ -2278,8 +2282,9 @@ static enum sim_res exec_extended(struct sim_modem *m, const char *cmd,
 			return commands[k].fn(m, op, &args);
 	}
 	if (m->cfg.verbose)
-		fprintf(m->cfg.verbose, "modemsim: %s: unknown command AT%.*s\n",
-			m->cfg.name, (int)len, cmd);
+		fprintf(m->cfg.verbose,
+			"modemsim: %s: unknown command AT%.*s\n", m->cfg.name,
+			(int)len, cmd);
 	return SIM_RES_ERROR;
 }
 
@@ -2361,9 +2366,10 @@ static enum sim_res exec_body(struct sim_modem *m, const char *p)
 				return SIM_RES_ERROR;
 			p = end;
 			if (*p == '?') {
-				int val = reg == 3 ? 13 : reg == 4 ? 10
-						: reg == 5 ? 8
-							   : 0;
+				int val = reg == 3   ? 13
+					  : reg == 4 ? 10
+					  : reg == 5 ? 8
+						     : 0;
 
 				info(m, "%03d", val);
 				p++;
@@ -2416,14 +2422,19 @@ static void exec_line(struct sim_modem *m)
 		return;
 	}
 	m->stats.commands++;
+	m->power_cmds++;
 	resp_begin(m);
 	m->resp_open = false;
+	m->executing = true;
 	if (m->cfg.error_all)
 		res = SIM_RES_ERROR;
 	else
 		res = exec_body(m, p + 2);
+	m->executing = false;
 	final(m, res);
-	if (m->cfg.hang_after && m->stats.commands >= m->cfg.hang_after &&
+	if (res != SIM_RES_PROMPT)
+		urcs_release(m);
+	if (m->cfg.hang_after && m->power_cmds >= m->cfg.hang_after &&
 	    res != SIM_RES_PROMPT && res != SIM_RES_BUSY) {
 		out_flush(m);
 		m->hung = true;
@@ -2450,7 +2461,7 @@ static void prompt_end(struct sim_modem *m, enum sim_res res)
 		m->input = SIM_IN_COMMAND;
 	final(m, res);
 	urcs_release(m);
-	if (m->cfg.hang_after && m->stats.commands >= m->cfg.hang_after) {
+	if (m->cfg.hang_after && m->power_cmds >= m->cfg.hang_after) {
 		out_flush(m);
 		m->hung = true;
 	}
@@ -2563,7 +2574,7 @@ void sim_modem_tick(struct sim_modem *m, uint64_t now)
 				m->input = SIM_IN_COMMAND;
 				send_done(m);
 				if (m->cfg.hang_after &&
-				    m->stats.commands >= m->cfg.hang_after)
+				    m->power_cmds >= m->cfg.hang_after)
 					m->hung = true;
 				replay_backlog(m);
 			}
@@ -2621,7 +2632,10 @@ void sim_modem_power(struct sim_modem *m, bool on, uint64_t now)
 		m->vendor_urc_armed = false;
 		return;
 	}
+	/* a power cycle revives a silent modem (that is what resets are for) */
 	m->powered = true;
+	m->hung = false;
+	m->power_cmds = 0;
 	power_on_reset(m);
 	vendor_urc_arm(m, now + 1000);
 	deliver_queued(m);

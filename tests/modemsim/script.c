@@ -22,7 +22,7 @@
 
 #include "sim.h"
 
-#define SIM_SCRIPT_FIELD_MAX 1024 /* bytes of one field */
+#define SIM_SCRIPT_FIELD_MAX 1024  /* bytes of one field */
 #define SIM_SCRIPT_RULES_MAX 10000 /* rules in one file */
 
 struct sim_rule {
@@ -59,8 +59,7 @@ size_t sim_script_count(const struct sim_script *s)
  * Next field of @p into @out.  Returns 1 with *p advanced, 0 at the end of
  * the line (or a comment), -EINVAL with a reason in @why.
  */
-static int next_field(const char **p, char *out, size_t len,
-		      const char **why)
+static int next_field(const char **p, char *out, size_t len, const char **why)
 {
 	const char *s = *p;
 	size_t o = 0;
@@ -92,8 +91,7 @@ static int next_field(const char **p, char *out, size_t len,
 			out[o++] = *s;
 		}
 		s++;
-		if (*s && *s != ' ' && *s != '\t' && *s != '\r' &&
-		    *s != '\n') {
+		if (*s && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
 			*why = "text after a closing quote";
 			return -EINVAL;
 		}
@@ -177,17 +175,19 @@ static int parse_line(const char *line, struct sim_rule *r, char *why,
 	rc = next_field(&p, extra, sizeof(extra), &reason);
 	if (rc != 0) {
 		snprintf(why, whylen, "%s",
-			 rc < 0 ? reason : "more than 4 fields (quote the "
-					   "reply?)");
+			 rc < 0 ? reason
+				: "more than 4 fields (quote the "
+				  "reply?)");
 		return -EINVAL;
 	}
 	if (!valid_number(f[0])) {
-		snprintf(why, whylen, "bad number \"%.60s\" (+digits or *)", f[0]);
+		snprintf(why, whylen, "bad number \"%.60s\" (+digits or *)",
+			 f[0]);
 		return -EINVAL;
 	}
 	if (parse_delay(f[1], &r->delay_ms) < 0) {
-		snprintf(why, whylen, "bad delay \"%.60s\" (e.g. 500ms, 2s, 1m)",
-			 f[1]);
+		snprintf(why, whylen,
+			 "bad delay \"%.60s\" (e.g. 500ms, 2s, 1m)", f[1]);
 		return -EINVAL;
 	}
 	if (!f[3][0]) {
@@ -323,8 +323,7 @@ int sim_script_load(const char *path, struct sim_script **out, char *err,
 }
 
 bool sim_script_match(const struct sim_script *s, const char *to,
-		      const char *text, const char **reply,
-		      uint64_t *delay_ms)
+		      const char *text, const char **reply, uint64_t *delay_ms)
 {
 	if (!s)
 		return false;

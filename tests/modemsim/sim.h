@@ -271,8 +271,7 @@ size_t sim_script_count(const struct sim_script *s);
  * and sets @reply (borrowed) and @delay_ms, or false.
  */
 bool sim_script_match(const struct sim_script *s, const char *to,
-		      const char *text, const char **reply,
-		      uint64_t *delay_ms);
+		      const char *text, const char **reply, uint64_t *delay_ms);
 
 /* ------------------------------------------------------------------ */
 /* jsonlog.c: the --log file, parts reassembled into messages          */
@@ -348,9 +347,9 @@ typedef void (*sim_control_fn)(void *data, const char *line, char *ans,
 			       size_t len);
 
 /* Listen on unix socket @path.  0 or -errno with @err. */
-int sim_control_new(struct sm_loop *loop, const char *path,
-		    sim_control_fn fn, void *data, struct sim_control **out,
-		    char *err, size_t errlen);
+int sim_control_new(struct sm_loop *loop, const char *path, sim_control_fn fn,
+		    void *data, struct sim_control **out, char *err,
+		    size_t errlen);
 /* Close every connection, remove the socket file, free; NULL allowed. */
 void sim_control_free(struct sim_control *c);
 

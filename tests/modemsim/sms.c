@@ -30,8 +30,7 @@ const char *sim_mem_name(enum sim_mem mem)
 
 int sim_mem_parse(const char *name, enum sim_mem *out)
 {
-	static const enum sim_mem all[] = { SIM_MEM_SM, SIM_MEM_ME,
-					    SIM_MEM_SR };
+	static const enum sim_mem all[] = {SIM_MEM_SM, SIM_MEM_ME, SIM_MEM_SR};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (strcasecmp(name, sim_mem_name(all[i])) == 0) {
@@ -115,8 +114,8 @@ const char *sim_charset_name(enum sim_charset cs)
 
 int sim_charset_parse(const char *name, enum sim_charset *out)
 {
-	static const enum sim_charset all[] = { SIM_CS_GSM, SIM_CS_IRA,
-						SIM_CS_UCS2 };
+	static const enum sim_charset all[] = {SIM_CS_GSM, SIM_CS_IRA,
+					       SIM_CS_UCS2};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (strcasecmp(name, sim_charset_name(all[i])) == 0) {
@@ -129,22 +128,19 @@ int sim_charset_parse(const char *name, enum sim_charset *out)
 
 /* 23.038 6.2.1: the GSM 7-bit default alphabet, septet -> code point. */
 static const unsigned short gsm_basic[128] = {
-	'@',	0xA3,	'$',	0xA5,	0xE8,	0xE9,	0xF9,	0xEC,
-	0xF2,	0xC7,	'\n',	0xD8,	0xF8,	'\r',	0xC5,	0xE5,
-	0x394,	'_',	0x3A6,	0x393,	0x39B,	0x3A9,	0x3A0,	0x3A8,
-	0x3A3,	0x398,	0x39E,	0xFFFF, 0xC6,	0xE6,	0xDF,	0xC9,
-	' ',	'!',	'"',	'#',	0xA4,	'%',	'&',	'\'',
-	'(',	')',	'*',	'+',	',',	'-',	'.',	'/',
-	'0',	'1',	'2',	'3',	'4',	'5',	'6',	'7',
-	'8',	'9',	':',	';',	'<',	'=',	'>',	'?',
-	0xA1,	'A',	'B',	'C',	'D',	'E',	'F',	'G',
-	'H',	'I',	'J',	'K',	'L',	'M',	'N',	'O',
-	'P',	'Q',	'R',	'S',	'T',	'U',	'V',	'W',
-	'X',	'Y',	'Z',	0xC4,	0xD6,	0xD1,	0xDC,	0xA7,
-	0xBF,	'a',	'b',	'c',	'd',	'e',	'f',	'g',
-	'h',	'i',	'j',	'k',	'l',	'm',	'n',	'o',
-	'p',	'q',	'r',	's',	't',	'u',	'v',	'w',
-	'x',	'y',	'z',	0xE4,	0xF6,	0xF1,	0xFC,	0xE0,
+	'@',   0xA3,  '$',   0xA5,  0xE8,  0xE9,  0xF9,	 0xEC,	 0xF2,	0xC7,
+	'\n',  0xD8,  0xF8,  '\r',  0xC5,  0xE5,  0x394, '_',	 0x3A6, 0x393,
+	0x39B, 0x3A9, 0x3A0, 0x3A8, 0x3A3, 0x398, 0x39E, 0xFFFF, 0xC6,	0xE6,
+	0xDF,  0xC9,  ' ',   '!',   '"',   '#',	  0xA4,	 '%',	 '&',	'\'',
+	'(',   ')',   '*',   '+',   ',',   '-',	  '.',	 '/',	 '0',	'1',
+	'2',   '3',   '4',   '5',   '6',   '7',	  '8',	 '9',	 ':',	';',
+	'<',   '=',   '>',   '?',   0xA1,  'A',	  'B',	 'C',	 'D',	'E',
+	'F',   'G',   'H',   'I',   'J',   'K',	  'L',	 'M',	 'N',	'O',
+	'P',   'Q',   'R',   'S',   'T',   'U',	  'V',	 'W',	 'X',	'Y',
+	'Z',   0xC4,  0xD6,  0xD1,  0xDC,  0xA7,  0xBF,	 'a',	 'b',	'c',
+	'd',   'e',   'f',   'g',   'h',   'i',	  'j',	 'k',	 'l',	'm',
+	'n',   'o',   'p',   'q',   'r',   's',	  't',	 'u',	 'v',	'w',
+	'x',   'y',   'z',   0xE4,  0xF6,  0xF1,  0xFC,	 0xE0,
 };
 
 /* 23.038 6.2.1.1: the extension table, reached through 0x1B. */
@@ -152,9 +148,8 @@ static const struct {
 	unsigned char septet;
 	unsigned short cp;
 } gsm_ext[] = {
-	{ 0x0A, 0x0C }, { 0x14, '^' },	{ 0x28, '{' }, { 0x29, '}' },
-	{ 0x2F, '\\' }, { 0x3C, '[' },	{ 0x3D, '~' }, { 0x3E, ']' },
-	{ 0x40, '|' },	{ 0x65, 0x20AC },
+	{0x0A, 0x0C}, {0x14, '^'}, {0x28, '{'}, {0x29, '}'}, {0x2F, '\\'},
+	{0x3C, '['},  {0x3D, '~'}, {0x3E, ']'}, {0x40, '|'}, {0x65, 0x20AC},
 };
 
 /* Septet(s) for @cp: 1 or 2 (escape + septet), 0 when not in GSM. */
@@ -267,8 +262,7 @@ int sim_utf8_to_ucs2hex(const char *in, char *out, size_t len)
 	return (int)o;
 }
 
-int sim_cs_from_utf8(enum sim_charset cs, const char *in, char *out,
-		     size_t len)
+int sim_cs_from_utf8(enum sim_charset cs, const char *in, char *out, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	size_t o = 0;
@@ -304,7 +298,7 @@ int sim_cs_from_utf8(enum sim_charset cs, const char *in, char *out,
 	return (int)o;
 }
 
-static int hexval(char c)
+static int cs_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -327,7 +321,7 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 		int k;
 
 		for (size_t j = 0; j < 4; j++) {
-			int v = hexval(in[i + j]);
+			int v = cs_hexval(in[i + j]);
 
 			if (v < 0)
 				return -EINVAL;
@@ -340,7 +334,7 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 			if (i + 8 > n)
 				return -EINVAL;
 			for (size_t j = 4; j < 8; j++) {
-				int v = hexval(in[i + j]);
+				int v = cs_hexval(in[i + j]);
 
 				if (v < 0)
 					return -EINVAL;

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * gateway.c - the gateway's life cycle: start (recover the store, open the
+ * modems), the scheduler that hands due messages to idle modems, periodic
+ * housekeeping, configuration reload (SIGHUP) and a clean stop (SIGTERM).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "smsmatch/loop.h"
+
+#include "gateway.h"
+
+int64_t sm_gw_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static int add_modem(struct sm_gw *gw, const struct sm_config_modem *mc);
+
+void sm_gw_schedule(struct sm_gw *gw)
+{
+	int64_t now = sm_gw_now();
+	bool progress = true;
+
+	if (gw->stopping) {
+		bool busy = false;
+
+		for (unsigned i = 0; i < gw->nmodems; i++)
+			busy |= gw->modems[i]->msg != NULL;
+		if (!busy || sm_clock_ms() >= gw->stop_deadline)
+			gw->done = true;
+		return;
+	}
+	/* Free the modems a reload removed once their send is over. */
+	for (unsigned i = 0; i < gw->nmodems; i++) {
+		struct gw_modem *gm = gw->modems[i];
+
+		if (gm->removed && !gm->msg) {
+			const struct sm_config_modem *again;
+			char name[SM_CONFIG_NAME_MAX + 1];
+
+			memcpy(name, gm->cfg.name, sizeof(name));
+			gw_modem_free(gm);
+			sm_store_release_modem(gw->store, name, now, NULL);
+			memmove(&gw->modems[i], &gw->modems[i + 1],
+				(gw->nmodems - i - 1) * sizeof(gm));
+			gw->nmodems--;
+			i--;
+			/* Changed rather than removed: open it anew. */
+			again = sm_config_modem_find(&gw->cfg, name);
+			if (again)
+				add_modem(gw, again);
+		}
+	}
+	/* Round-robin until no idle modem finds work. */
+	while (progress) {
+		progress = false;
+		for (unsigned i = 0; i < gw->nmodems; i++)
+			progress |= gw_modem_try_send(gw->modems[i], now);
+	}
+}
+
+static void poll_cb(struct sm_loop *loop, void *data)
+{
+	struct sm_gw *gw = data;
+
+	sm_gw_schedule(gw);
+	if (gw->done)
+		sm_loop_stop(loop);
+	else
+		sm_loop_set_timer(loop, gw->poll_timer,
+				  sm_clock_ms() + GW_POLL_MS);
+}
+
+static void housekeep(struct sm_gw *gw)
+{
+	int64_t now = sm_gw_now();
+	int n = 0;
+
+	if (sm_store_expire(gw->store, now, &n) == 0 && n)
+		sm_logf(&gw->log, SM_LOG_WARN,
+			"%d message(s) expired in the queue", n);
+	gw_inbox_housekeep(gw, now);
+	for (unsigned i = 0; i < gw->nmodems; i++) {
+		struct gw_modem *gm = gw->modems[i];
+
+		/* Record what the last refresh saw, then ask again: a
+		 * modem that hung while idle goes down here. */
+		gw_modem_publish(gm, now);
+		if (gm->ready)
+			sm_modem_refresh(gm->modem);
+	}
+}
+
+static void housekeep_cb(struct sm_loop *loop, void *data)
+{
+	struct sm_gw *gw = data;
+
+	housekeep(gw);
+	sm_loop_set_timer(loop, gw->housekeep_timer,
+			  sm_clock_ms() + GW_HOUSEKEEP_MS);
+}
+
+static int add_modem(struct sm_gw *gw, const struct sm_config_modem *mc)
+{
+	struct gw_modem *gm;
+
+	if (gw->nmodems >= SM_CONFIG_MAX_MODEMS)
+		return -ENOSPC;
+	gm = gw_modem_new(gw, mc);
+	if (!gm)
+		return -ENOMEM;
+	gw->modems[gw->nmodems++] = gm;
+	gw_modem_publish(gm, sm_gw_now());
+	gw_modem_open(gm);
+	return 0;
+}
+
+int sm_gw_start(struct sm_gw *gw, char *err, size_t errlen)
+{
+	struct sm_store_recovery rec = {0};
+	unsigned enabled = 0;
+	int rc;
+
+	for (unsigned i = 0; i < gw->cfg.nmodems; i++)
+		enabled += gw->cfg.modems[i].enabled;
+	if (!enabled) {
+		snprintf(err, errlen, "%s: no enabled modem in modems = (...)",
+			 gw->cfg.path);
+		return -EINVAL;
+	}
+	rc = sm_store_recover(gw->store, sm_gw_now(), &rec);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: cannot recover the queue: %s",
+			 gw->cfg.database, sm_store_errmsg(gw->store));
+		return rc;
+	}
+	if (rec.requeued || rec.unconfirmed)
+		sm_logf(&gw->log, SM_LOG_WARN,
+			"recovered after an interruption: %d message(s) back "
+			"in the queue, %d unconfirmed (see smsmatch queue)",
+			rec.requeued, rec.unconfirmed);
+	sm_store_event_add(gw->store, sm_gw_now(), "smsmatchd", "start", NULL,
+			   NULL);
+	for (unsigned i = 0; i < gw->cfg.nmodems; i++) {
+		rc = add_modem(gw, &gw->cfg.modems[i]);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: cannot set up modem %s",
+				 gw->cfg.path, gw->cfg.modems[i].name);
+			return rc;
+		}
+	}
+	gw->poll_timer = sm_loop_add_timer(gw->loop, sm_clock_ms() +
+							     GW_POLL_MS,
+					   poll_cb, gw);
+	gw->housekeep_timer = sm_loop_add_timer(gw->loop, sm_clock_ms(),
+						housekeep_cb, gw);
+	if (gw->poll_timer < 0 || gw->housekeep_timer < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Same device, driver, PIN and speed: the running modem can stay. */
+static bool same_port(const struct sm_config_modem *a,
+		      const struct sm_config_modem *b)
+{
+	return strcmp(a->device, b->device) == 0 && a->driver == b->driver &&
+	       strcmp(a->pin_file, b->pin_file) == 0 && a->baud == b->baud &&
+	       a->enabled == b->enabled;
+}
+
+int sm_gw_reload(struct sm_gw *gw, const struct sm_config *cfg)
+{
+	/* What a reload can change: modems, window, retries, log level,
+	 * agency.  The database path needs a restart. */
+	if (strcmp(cfg->database, gw->cfg.database) != 0)
+		sm_logf(&gw->log, SM_LOG_WARN,
+			"database path changed: restart smsmatchd to use %s",
+			cfg->database);
+	for (unsigned i = 0; i < gw->nmodems; i++) {
+		struct gw_modem *gm = gw->modems[i];
+		const struct sm_config_modem *nc =
+			sm_config_modem_find(cfg, gm->cfg.name);
+
+		if (gm->removed)
+			continue;
+		if (!nc || !same_port(nc, &gm->cfg)) {
+			sm_logf(&gw->log, SM_LOG_INFO, "%s: %s", gm->cfg.name,
+				nc ? "settings changed, reopening" :
+				     "removed from the configuration");
+			gm->removed = true;
+			if (!gm->msg)
+				sm_modem_close(gm->modem);
+			continue;
+		}
+		/* Limits take effect at once. */
+		gm->cfg = *nc;
+	}
+	{
+		char db[SM_CONFIG_PATH_MAX];
+
+		memcpy(db, gw->cfg.database, sizeof(db));
+		gw->cfg = *cfg;
+		memcpy(gw->cfg.database, db, sizeof(db));
+	}
+	gw->log.level = cfg->log_level;
+	/* Remove first (frees names), then add what is new. */
+	sm_gw_schedule(gw);
+	for (unsigned i = 0; i < cfg->nmodems; i++) {
+		bool have = false;
+
+		for (unsigned j = 0; j < gw->nmodems; j++)
+			have |= strcmp(gw->modems[j]->cfg.name,
+				       cfg->modems[i].name) == 0;
+		if (!have) {
+			sm_logf(&gw->log, SM_LOG_INFO, "%s: added",
+				cfg->modems[i].name);
+			add_modem(gw, &cfg->modems[i]);
+		}
+	}
+	sm_store_event_add(gw->store, sm_gw_now(), "smsmatchd", "reload",
+			   gw->cfg.path, NULL);
+	return 0;
+}
+
+void sm_gw_stop(struct sm_gw *gw)
+{
+	if (gw->stopping)
+		return;
+	gw->stopping = true;
+	gw->stop_deadline = sm_clock_ms() + GW_STOP_GRACE_MS;
+	sm_logf(&gw->log, SM_LOG_INFO,
+		"stopping: finishing the sends in flight");
+	sm_gw_schedule(gw);
+}
+
+void sm_gw_free(struct sm_gw *gw)
+{
+	for (unsigned i = 0; i < gw->nmodems; i++) {
+		struct gw_modem *gm = gw->modems[i];
+		char name[SM_CONFIG_NAME_MAX + 1];
+
+		/* A send still in flight after the grace period: its part
+		 * in the writing window becomes unconfirmed. */
+		memcpy(name, gm->cfg.name, sizeof(name));
+		gw_modem_free(gm);
+		sm_store_release_modem(gw->store, name, sm_gw_now(), NULL);
+	}
+	gw->nmodems = 0;
+	if (gw->poll_timer > 0)
+		sm_loop_del_timer(gw->loop, gw->poll_timer);
+	if (gw->housekeep_timer > 0)
+		sm_loop_del_timer(gw->loop, gw->housekeep_timer);
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * gateway.h - the inside of smsmatchd: the gateway that keeps every modem
+ * busy with the outbox, supervises the modems and commits what they
+ * receive.  Private to src/daemon/.
+ *
+ * One struct sm_gw lives in main() and owns everything: the configuration,
+ * the store, the loop, one struct gw_modem per configured modem.  All of it
+ * runs in the loop's thread; nothing here blocks on a modem.  The store is
+ * written synchronously (short SQLite transactions with synchronous=FULL):
+ * that is the durability the crash guarantees rest on.
+ *
+ * Sending, per modem, one message at a time:
+ *   claim (store) -> sm_modem_send() -> for each part:
+ *     part_writing hook: journal "about to write" -> AT+CMGS -> part_sent
+ *     hook: journal the mr -> ... -> send callback: done, or failure
+ *     classified (cms.h) into retry / give up / blame the modem.
+ * Receiving: inbound SMS -> store (dedup, reassembly) -> ack to the modem
+ * (AT+CMGD / AT+CNMA only now) -> STOP handling -> the dialogue later.
+ */
+#ifndef SMSMATCH_GATEWAY_H
+#define SMSMATCH_GATEWAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "smsmatch/config.h"
+#include "smsmatch/log.h"
+#include "smsmatch/modem.h"
+#include "smsmatch/store.h"
+
+struct sm_loop;
+
+/* Reopen backoff of a modem that went down: 1 s doubling to 60 s. */
+#define GW_REOPEN_MIN_MS 1000
+#define GW_REOPEN_MAX_MS 60000
+/* How often the scheduler looks for due messages without a trigger. */
+#define GW_POLL_MS 200
+/* Housekeeping (expiry, incomplete inbound, modem rows) period. */
+#define GW_HOUSEKEEP_MS 30000
+/* Incomplete concatenated SMS are delivered as-is after this long. */
+#define GW_INCOMPLETE_TIMEOUT_S (30 * 60)
+/* Status reports match a part sent within this window (TP-MR wraps). */
+#define GW_MR_WINDOW_S (7 * 24 * 3600)
+#define GW_UNCONFIRMED_WINDOW_S (2 * 24 * 3600)
+/* SIGTERM waits this long for sends in flight. */
+#define GW_STOP_GRACE_MS 30000
+
+struct sm_gw;
+
+/* One configured modem at run time. */
+struct gw_modem {
+	struct sm_gw *gw;		/* owner */
+	struct sm_config_modem cfg;	/* its configuration entry */
+	struct sm_modem *modem;		/* the driver */
+	bool ready;			/* state READY */
+	bool removed;			/* dropped by a reload: free when idle */
+	bool freeing;			/* inside gw_modem_free() */
+	bool reg_lost;			/* registration loss already logged */
+	int reopen_timer;		/* loop timer id, 0 if none */
+	unsigned backoff_ms;		/* next reopen delay */
+	struct sm_store_outmsg *msg;	/* the message being sent, or NULL */
+	uint64_t next_send_ms;		/* rate limit: earliest next claim */
+	int day_key;			/* local day of sent_today */
+	int sent_today;			/* parts sent on day_key */
+	char device[SM_CONFIG_PATH_MAX];/* resolved device path */
+};
+
+struct sm_gw {
+	struct sm_loop *loop;		  /* the event loop */
+	struct sm_config cfg;		  /* current configuration */
+	struct sm_store *store;		  /* the database */
+	struct sm_log log;		  /* where lines go */
+	struct gw_modem *modems[SM_CONFIG_MAX_MODEMS]; /* by config order */
+	unsigned nmodems;		  /* entries used */
+	int poll_timer;			  /* scheduler timer id */
+	int housekeep_timer;		  /* housekeeping timer id */
+	bool stopping;			  /* SIGTERM: no new sends */
+	uint64_t stop_deadline;		  /* give up waiting then */
+	bool done;			  /* the loop may stop */
+};
+
+/* src/daemon/gateway.c */
+int sm_gw_start(struct sm_gw *gw, char *err, size_t errlen);
+void sm_gw_stop(struct sm_gw *gw);
+void sm_gw_free(struct sm_gw *gw);
+int sm_gw_reload(struct sm_gw *gw, const struct sm_config *cfg);
+void sm_gw_schedule(struct sm_gw *gw);
+int64_t sm_gw_now(void);
+
+/* src/daemon/gw_modem.c */
+struct gw_modem *gw_modem_new(struct sm_gw *gw,
+			      const struct sm_config_modem *cfg);
+void gw_modem_free(struct gw_modem *gm);
+void gw_modem_open(struct gw_modem *gm);
+bool gw_modem_try_send(struct gw_modem *gm, int64_t now);
+void gw_modem_publish(struct gw_modem *gm, int64_t now);
+
+/* src/daemon/gw_inbox.c */
+void gw_inbound(struct sm_modem *m, const struct sm_modem_msg *msg,
+		void *data);
+void gw_inbox_housekeep(struct sm_gw *gw, int64_t now);
+
+#endif
