@@ -45,6 +45,7 @@ done
 	for c in probe send listen; do "$SM" modem $c --help; done
 	"$SM" pdu --help
 	for c in decode encode; do "$SM" pdu $c --help; done
+	for c in send queue modems optout inbox; do "$SM" $c --help; done
 } >"$T/help1" 2>&1 || fail "an smsmatch --help failed: $(cat "$T/help1")"
 "$SIM" --help >"$T/help2" 2>&1 || fail "smsmatch-modemsim --help failed"
 
@@ -91,7 +92,8 @@ for helpfile, page in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
 # smsmatch: every command; the simulator: every control command
 man1 = roff_text(sys.argv[2])
 for cmd in ("modem probe", "modem send", "modem listen", "pdu decode",
-            "pdu encode"):
+            "pdu encode", "send", "queue show", "queue resolve", "modems",
+            "optout add", "optout remove", "optout list", "inbox"):
     if cmd not in man1:
         print("FAIL: smsmatch.1 lacks the command %s" % cmd)
         bad += 1
