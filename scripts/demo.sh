@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# demo.sh - `make demo`: the modem layer at work on two simulated modems.
+# demo.sh - `make demo`: the modem layer at work on two simulated modems
+# (campaigns and the dialogue come later).
 #
 # Starts two smsmatch-modemsim modems in a temporary directory, with five
 # scripted French candidates who answer (keen, hesitant, a STOP, typos and
@@ -83,8 +84,8 @@ cat >"$T/candidates.script" <<'SCRIPT'
 SCRIPT
 
 heading "smsmatch demo: the modem layer on two simulated modems"
-echo "(The gateway daemon and campaigns come later; this shows what exists"
-echo " today: probing a modem, sending SMS, receiving the candidates' replies.)"
+echo "(Campaigns and the dialogue come later; this shows the modem layer:"
+echo " probing a modem, sending SMS, receiving the candidates' replies.)"
 
 heading "1. Two simulated LTE modems"
 for name in modem-a modem-b; do

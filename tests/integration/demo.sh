@@ -31,7 +31,7 @@ sed 's/^/    /' "$T/out"
 must() { # regexp: a line of the output must match
 	grep -Eq -- "$1" "$T/out" || fail "output lacks /$1/"
 }
-must '^\(The gateway daemon and campaigns come later'
+must '^\(Campaigns and the dialogue come later; this shows the modem layer:$'
 # probe
 must '^\$ smsmatch modem probe modem-a$'
 must '^SIM: +ready$'
