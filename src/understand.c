@@ -167,7 +167,8 @@ static const struct {
 	{"vacin", "vaccin"},	   {"diplom", "diplome"},
 	{"motiv", "motive"},	   {"partant", "partant"},
 	{"reflech", "reflechir"},  {"hesit", "hesite"},
-	{"enfant", "enfant"},	   {"gard", "garde"},
+	{"enfant", "enfant"},	   {"garderi", "garderie"},
+	{"gard", "garde"},
 	{"ocup", "occupe"},	   {"recup", "recupere"},
 	{"depos", "depose"},	   {"emen", "emmene"},
 	{"amen", "amene"},	   {"acompagn", "accompagne"},
@@ -241,12 +242,14 @@ static const char *lex_find(const char *w)
 	char sq[WORD_MAX], fsq[WORD_MAX];
 
 	for (size_t i = 0; i < sizeof(lexicon) / sizeof(lexicon[0]); i++)
-		if (strcmp(lexicon[i].from, w) == 0)
+		if (lexicon[i].from[0] == w[0] && strcmp(lexicon[i].from, w) == 0)
 			return lexicon[i].to;
 	squeeze(w, sq, sizeof(sq), 2);
-	if (strlen(sq) < 2)
+	if (strlen(sq) < 2 || strcmp(sq, w) == 0)
 		return NULL;
 	for (size_t i = 0; i < sizeof(lexicon) / sizeof(lexicon[0]); i++) {
+		if (lexicon[i].from[0] != sq[0])
+			continue;
 		squeeze(lexicon[i].from, fsq, sizeof(fsq), 2);
 		if (strcmp(fsq, sq) == 0 && strlen(lexicon[i].from) > 1)
 			return lexicon[i].to;
@@ -656,17 +659,45 @@ static void hit_add(struct hits *h, const char *val, unsigned conf, size_t pos,
  * Match @rules over @r left to right, first rule first; each match
  * consumes its words in @used.
  */
+#define RULES_MAX 128
+
+/* Bit of a word's first character, for a quick reject. */
+static uint32_t first_bit(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return 1u << (c - 'a');
+	return 1u << 26;
+}
+
 static void scan(const struct reply *r, const struct rule *rules, bool asked,
 		 bool *used, struct hits *h)
 {
+	uint32_t masks[RULES_MAX];
+	size_t nr = 0;
+
+	/* Which first characters each rule can start with. */
+	for (const struct rule *ru = rules; ru->pat && nr < RULES_MAX;
+	     ru++, nr++) {
+		const char *p = ru->pat;
+
+		masks[nr] = first_bit(*p);
+		for (; *p && *p != ' '; p++)
+			if (*p == '|')
+				masks[nr] |= first_bit(p[1]);
+	}
 	for (size_t i = 0; i < r->n; i++) {
+		uint32_t bit = first_bit(r->t[i].w[0]);
+		size_t k = 0;
+
 		if (used[i])
 			continue;
-		for (const struct rule *ru = rules; ru->pat; ru++) {
+		for (const struct rule *ru = rules; ru->pat; ru++, k++) {
 			size_t m;
 			bool neg;
 			const char *val;
 
+			if (k < RULES_MAX && !(masks[k] & bit))
+				continue;
 			if ((ru->flags & F_ASKED) && !asked)
 				continue;
 			m = match_at(r, i, ru->pat, used);
@@ -677,8 +708,8 @@ static void scan(const struct reply *r, const struct rule *rules, bool asked,
 				continue; /* "si c'est à Metz" */
 			neg = !(ru->flags & F_NONEG) &&
 			      negated(r, i, m, used, ru->flags);
-			for (size_t k = 0; k < m; k++)
-				used[i + k] = true;
+			for (size_t u = 0; u < m; u++)
+				used[i + u] = true;
 			val = neg ? ru->neg : ru->val;
 			if (val)
 				hit_add(h, val, ru->conf, i, m, neg);
@@ -760,8 +791,8 @@ static const struct rule particles[] = {
 	{"sais|sait pas", "maybe", NULL, 80, F_NONEG},
 	{"je en sais rien", "maybe", NULL, 80, F_NONEG},
 	{"aucune idee", "maybe", NULL, 80, F_NONEG},
-	{"pas sur|sure|certain|certaine|encore decide", "maybe", NULL, 75,
-	 F_NONEG},
+	{"pas sur|sure|certain|certaine", "maybe", NULL, 75, F_NONEG},
+	{"pas encore decide", "maybe", NULL, 75, F_NONEG},
 	{"pas tout", "no", NULL, 90, F_NONEG},
 	{"absolument|surtout|vraiment|toujours pas", "no", NULL, 90, F_NONEG},
 	{"pas vraiment|trop|franchement", "no", NULL, 80, F_NONEG},
@@ -798,12 +829,13 @@ static const struct rule particles[] = {
 	{"cest ok|parti", "yes", NULL, 85, F_NONEG},
 	{"cest bon", "yes", NULL, 65, F_NONEG},
 	{"ca va", "yes", NULL, 65, F_NONEG},
-	{"absolument|certainement|evidemment|exactement|parfait|super|genial|"
+	{"absolument|certainement|evidemment|parfait|super|genial|"
 	 "top|cool|nickel|affirmatif|banco|carrement|volontier|parfaitement",
 	 "yes", NULL, 85, F_NONEG},
 	{"tout a fait", "yes", NULL, 85, F_NONEG},
 	{"grave", "yes", NULL, 80, 0},
-	{"go|allez|allez y|vas y", "yes", NULL, 80, F_NONEG},
+	{"go|allez", "yes", NULL, 80, F_NONEG},
+	{"allez|vas y", "yes", NULL, 80, F_NONEG},
 	{"hate", "yes", NULL, 85, 0},
 	{"chaud", "yes", NULL, 80, 0},
 	{"oui", "yes", NULL, 95, F_NONEG},
@@ -812,7 +844,7 @@ static const struct rule particles[] = {
 	{"non", "no", NULL, 95, F_NONEG},
 	{"jamais", "no", NULL, 85, F_NONEG},
 	{"laisse|laissez tomber|tranquille", "no", NULL, 90, F_NONEG},
-	{"laisse|laissez me tranquille", "no", NULL, 90, F_NONEG},
+	{"laisse|laissez me|moi tranquille", "no", NULL, 90, F_NONEG},
 	{"fichez|foutez me paix", "no", NULL, 90, F_NONEG},
 	{"arrete|arretez|stop", "no", NULL, 80, F_NONEG},
 	{"sans facon", "no", NULL, 90, F_NONEG},
@@ -825,12 +857,14 @@ static const struct rule particles[] = {
 	{"sans plus", "maybe", NULL, 65, F_NONEG},
 	{"a|faut voir", "maybe", NULL, 75, F_NONEG},
 	{"on verra", "maybe", NULL, 75, F_NONEG},
-	{"je verrai|vais voir|dois voir", "maybe", NULL, 75, F_NONEG},
+	{"je vais|dois voir", "maybe", NULL, 75, F_NONEG},
+	{"je verrai", "maybe", NULL, 75, F_NONEG},
 	{"reflechir|reflechi", "maybe", NULL, 80, F_NONEG},
 	{"hesite", "maybe", NULL, 80, F_NONEG},
 	{"possible|eventuellement", "maybe", NULL, 70, F_NONEG},
 	{"probablement", "lean", NULL, 65, F_NONEG},
-	{"en parler|voie|voir avec", "maybe", NULL, 65, F_NONEG},
+	{"en parler", "maybe", NULL, 65, F_NONEG},
+	{"voie|voir avec", "maybe", NULL, 65, F_NONEG},
 	{"ca|cela depend", "maybe", NULL, 60, F_NONEG},
 	{"depend|dependra", "maybe", NULL, 60, F_NONEG},
 	{"je vous redis|dirai|tiens", "maybe", NULL, 60, F_NONEG},
@@ -943,7 +977,6 @@ static void read_particles(const struct reply *r, struct reading *rd)
 	 NULL, NULL, 0, F_NONEG},                                          \
 		{"pourquoi pas", NULL, NULL, 0, F_NONEG},                  \
 		{"ca marche", NULL, NULL, 0, F_NONEG},                     \
-		{"pas tout", NULL, NULL, 0, F_NONEG},                      \
 	{                                                                  \
 		"je sais|sait pas", NULL, NULL, 0, F_NONEG                 \
 	}
@@ -998,18 +1031,19 @@ static const struct rule available_rules[] = {
 	{"pas avant|apres", "partial", NULL, 80, F_NONEG},
 	{"pas tout jours|semaines|dates", "partial", NULL, 85, F_NONEG},
 	{"que " DAY_WORDS, "partial", NULL, 85, F_NONEG},
-	{"apres|matin|soir midi|cest complique|impossible|difficile",
-	 "partial", NULL, 80, F_NONEG},
+	{"apres midi cest complique|impossible|difficile", "partial", NULL, 80,
+	 F_NONEG},
 	{"matin|soir cest complique|impossible|difficile", "partial", NULL,
 	 80, F_NONEG},
 	{DAY_WORDS, NULL, "partial", 80, 0},
-	{"serai pas la|present|presente", "no", NULL, 85, F_NONEG},
-	{"serai la", "yes", NULL, 85, F_NONEG},
+	{"serai pas", "no", NULL, 85, F_NONEG},
+	{"je serai", "yes", "no", 70, F_POSTNEG | F_ASKED},
 	{"dispo", "yes", "no", 90, F_POSTNEG},
 	{"libre", "yes", "no", 85, F_POSTNEG},
 	{"present", "yes", "no", 80, 0},
 	{"me va|vont|convient", "yes", "no", 85, F_POSTNEG},
-	{"ok pour tout dates|dates", "yes", NULL, 85, F_NONEG},
+	{"ok pour tout dates", "yes", NULL, 85, F_NONEG},
+	{"ok pour dates", "yes", NULL, 85, F_NONEG},
 	{"dates me va|vont|convient", "yes", "no", 85, F_POSTNEG},
 	{"tout dates|temps|semaine|periode|jours", "yes", NULL, 80, F_NONEG},
 	{"je peux|pourrai|pourrais", "yes", "no", 75, F_POSTNEG | F_ASKED},
@@ -1066,7 +1100,9 @@ static const struct rule transport_rules[] = {
 	{"a pied", "walk_bike", NULL, 90, F_NONEG},
 	{"pied|velo|trottinette|marcher", "walk_bike", NULL, 90, 0},
 	{"je marche", "walk_bike", NULL, 85, F_NONEG},
-	{"a cote|pas loin|tout pres", "walk?", NULL, 60, F_NONEG},
+	{"a cote", "walk?", NULL, 60, F_NONEG},
+	{"pas loin", "walk?", NULL, 60, F_NONEG},
+	{"tout pres", "walk?", NULL, 60, F_NONEG},
 	{NULL, NULL, NULL, 0, 0},
 };
 
@@ -1874,6 +1910,13 @@ static void answer_date(const struct reply *r, const struct sm_question *q,
 	fwords_split(r->folded, &f);
 	numeric_dates(r->raw, today, &ds);
 	word_dates(&f, today, &ds);
+	/* "le 2 mai ou le 3": one of two. */
+	for (size_t i = 0; i + 1 < f.n; i++)
+		for (size_t k = i + 1; fw_is(&f, i, "ou") && k < f.n &&
+				       k <= i + 2;
+		     k++)
+			if (number_at(&f, k, &y) > 0)
+				ds.n += ds.n > 0;
 	if (ds.n == 0) {
 		if (ds.invalid || ds.vague) {
 			reading_set(rd, r, "unclear", 30, NULL,
@@ -1956,12 +1999,6 @@ static void answer_text(const struct reply *r, const struct reading *part,
 /* Answers                                                              */
 /* ------------------------------------------------------------------ */
 
-static bool opposite(const char *a, const char *b)
-{
-	return (val_is(a, "yes") && val_is(b, "no")) ||
-	       (val_is(a, "no") && val_is(b, "yes"));
-}
-
 /*
  * Topic @top (the question's own words) over particles @part: the topic
  * wins; a particle saying the opposite lowers the confidence ("non non
@@ -2014,7 +2051,6 @@ static void answer_yesno(const struct reply *r, const struct sm_question *q,
 	if (val_is(part->value, "whynot") && q->allow_maybe &&
 	    val_is(rd->value, "maybe"))
 		rd->conf = 75;
-	(void)opposite;
 }
 
 static bool has_choice(const struct sm_question *q, const char *v)
@@ -2050,6 +2086,19 @@ static long synonym_at(const char *folded, const char *syn)
 			while (prev > folded && prev[-1] != ' ')
 				prev--;
 			pl = (size_t)(p - 1 - prev);
+		}
+		/* "pas le matin": look past an article */
+		if (pl && prev > folded + 1 &&
+		    (word_is(prev, pl, "le") || word_is(prev, pl, "la") ||
+		     word_is(prev, pl, "les") || word_is(prev, pl, "l") ||
+		     word_is(prev, pl, "de") || word_is(prev, pl, "d") ||
+		     word_is(prev, pl, "un") || word_is(prev, pl, "une"))) {
+			const char *pe = prev - 1;
+
+			prev = pe;
+			while (prev > folded && prev[-1] != ' ')
+				prev--;
+			pl = (size_t)(pe - prev);
 		}
 		if (pl && (word_is(prev, pl, "pas") || word_is(prev, pl, "sans") ||
 			   word_is(prev, pl, "aucun") || word_is(prev, pl, "aucune") ||
@@ -2097,7 +2146,8 @@ static void answer_choice(const struct reply *r, const struct sm_question *q,
 
 		for (const char *p = r->t[0].w; is_digit(*p) && v < 100; p++)
 			v = v * 10 + (*p - '0');
-		if (v >= 1 && (size_t)v <= q->nchoices && !r->t[0].w[2]) {
+		if (v >= 1 && (size_t)v <= q->nchoices &&
+		    strlen(r->t[0].w) <= 2) {
 			syn.value = q->choices[v - 1].value;
 			syn.conf = 85;
 			snprintf(syn.why, sizeof(syn.why), "%s: choice %ld",
