@@ -52,13 +52,13 @@ struct emoji {
 
 /* A reply, read once and shared by every rule. */
 struct reply {
-	char raw[IN_MAX + 1];	   /* the first IN_MAX bytes */
-	char folded[IN_MAX + 1];   /* all of it folded, for synonyms */
-	struct tok t[TOK_MAX];	   /* canonical words */
-	size_t n;		   /* how many */
-	unsigned nclauses;	   /* clauses seen */
-	struct emoji e;		   /* answer emoji */
-	bool qmark;		   /* a '?' in the reply */
+	char raw[IN_MAX + 1];	 /* the first IN_MAX bytes */
+	char folded[IN_MAX + 1]; /* all of it folded, for synonyms */
+	struct tok t[TOK_MAX];	 /* canonical words */
+	size_t n;		 /* how many */
+	unsigned nclauses;	 /* clauses seen */
+	struct emoji e;		 /* answer emoji */
+	bool qmark;		 /* a '?' in the reply */
 };
 
 /* ------------------------------------------------------------------ */
@@ -74,83 +74,246 @@ static const struct {
 	const char *from, *to;
 } lexicon[] = {
 	/* yes */
-	{"oui", "oui"}, {"ouais", "oui"}, {"ouai", "oui"}, {"oue", "oui"},
-	{"ouep", "oui"}, {"ouaip", "oui"}, {"ouai", "oui"}, {"ui", "oui"},
-	{"wi", "oui"}, {"wai", "oui"}, {"wep", "oui"}, {"voui", "oui"},
-	{"yes", "oui"}, {"yep", "oui"}, {"yeah", "oui"}, {"yup", "oui"},
-	{"ouaiss", "oui"}, {"ouaisse", "oui"}, {"ye", "oui"},
-	{"ok", "ok"}, {"okay", "ok"}, {"oki", "ok"}, {"okey", "ok"},
-	{"oke", "ok"}, {"okai", "ok"}, {"okok", "ok"}, {"kk", "ok"},
-	{"k", "ok"}, {"okidoki", "ok"}, {"dacodac", "ok"},
-	{"dac", "accord"}, {"dak", "accord"}, {"dacord", "accord"},
-	{"daccord", "accord"}, {"dacor", "accord"}, {"dacor", "accord"},
-	{"ac", "accord"}, {"acord", "accord"}, {"accord", "accord"},
+	{"oui", "oui"},
+	{"ouais", "oui"},
+	{"ouai", "oui"},
+	{"oue", "oui"},
+	{"ouep", "oui"},
+	{"ouaip", "oui"},
+	{"ouai", "oui"},
+	{"ui", "oui"},
+	{"wi", "oui"},
+	{"wai", "oui"},
+	{"wep", "oui"},
+	{"voui", "oui"},
+	{"yes", "oui"},
+	{"yep", "oui"},
+	{"yeah", "oui"},
+	{"yup", "oui"},
+	{"ouaiss", "oui"},
+	{"ouaisse", "oui"},
+	{"ye", "oui"},
+	{"ok", "ok"},
+	{"okay", "ok"},
+	{"oki", "ok"},
+	{"okey", "ok"},
+	{"oke", "ok"},
+	{"okai", "ok"},
+	{"okok", "ok"},
+	{"kk", "ok"},
+	{"k", "ok"},
+	{"okidoki", "ok"},
+	{"dacodac", "ok"},
+	{"dac", "accord"},
+	{"dak", "accord"},
+	{"dacord", "accord"},
+	{"daccord", "accord"},
+	{"dacor", "accord"},
+	{"dacor", "accord"},
+	{"ac", "accord"},
+	{"acord", "accord"},
+	{"accord", "accord"},
 	{"accords", "accord"},
 	/* no */
-	{"non", "non"}, {"nn", "non"}, {"nan", "non"}, {"nah", "non"},
-	{"no", "non"}, {"nope", "non"}, {"nop", "non"}, {"niet", "non"},
+	{"non", "non"},
+	{"nn", "non"},
+	{"nan", "non"},
+	{"nah", "non"},
+	{"no", "non"},
+	{"nope", "non"},
+	{"nop", "non"},
+	{"niet", "non"},
 	{"nnon", "non"},
 	/* pronouns and elisions */
-	{"j", "je"}, {"g", "je ai"}, {"jai", "je ai"}, {"jme", "je me"},
-	{"m", "me"}, {"t", "te"}, {"n", ""}, {"ne", ""}, {"qu", "que"},
-	{"l", ""}, {"d", ""}, {"y", "y"}, {"ya", "il y a"},
-	{"chui", "je suis"}, {"chuis", "je suis"}, {"jsuis", "je suis"},
-	{"jsui", "je suis"}, {"jss", "je suis"}, {"ss", "suis"},
-	{"sui", "suis"}, {"jpeux", "je peux"}, {"jpeu", "je peux"},
-	{"jveux", "je veux"}, {"jveu", "je veux"}, {"jpense", "je pense"},
-	{"jvais", "je vais"}, {"jcrois", "je crois"}, {"jsais", "je sais"},
-	{"chais", "je sais"}, {"chai", "je sais"}, {"che", "je sais"},
-	{"jsp", "je sais pas"}, {"jspa", "je sais pas"},
-	{"jprends", "je prends"}, {"jprendrai", "je prendrai"},
-	{"jhabite", "je habite"}, {"jviens", "je viens"},
-	{"jaurai", "je aurai"}, {"jaimerais", "je aimerais"},
-	{"jadore", "je adore"}, {"jaime", "je aime"},
-	{"jtravaille", "je travaille"}, {"jattends", "je attends"},
-	{"minteresse", "me interesse"}, {"ca", "ca"}, {"cela", "ca"},
-	{"ceci", "ca"}, {"cest", "cest"},
+	{"j", "je"},
+	{"g", "je ai"},
+	{"jai", "je ai"},
+	{"jme", "je me"},
+	{"m", "me"},
+	{"t", "te"},
+	{"n", ""},
+	{"ne", ""},
+	{"qu", "que"},
+	{"l", ""},
+	{"d", ""},
+	{"y", "y"},
+	{"ya", "il y a"},
+	{"chui", "je suis"},
+	{"chuis", "je suis"},
+	{"jsuis", "je suis"},
+	{"jsui", "je suis"},
+	{"jss", "je suis"},
+	{"ss", "suis"},
+	{"sui", "suis"},
+	{"jpeux", "je peux"},
+	{"jpeu", "je peux"},
+	{"jveux", "je veux"},
+	{"jveu", "je veux"},
+	{"jpense", "je pense"},
+	{"jvais", "je vais"},
+	{"jcrois", "je crois"},
+	{"jsais", "je sais"},
+	{"chais", "je sais"},
+	{"chai", "je sais"},
+	{"che", "je sais"},
+	{"jsp", "je sais pas"},
+	{"jspa", "je sais pas"},
+	{"jprends", "je prends"},
+	{"jprendrai", "je prendrai"},
+	{"jhabite", "je habite"},
+	{"jviens", "je viens"},
+	{"jaurai", "je aurai"},
+	{"jaimerais", "je aimerais"},
+	{"jadore", "je adore"},
+	{"jaime", "je aime"},
+	{"jtravaille", "je travaille"},
+	{"jattends", "je attends"},
+	{"minteresse", "me interesse"},
+	{"ca", "ca"},
+	{"cela", "ca"},
+	{"ceci", "ca"},
+	{"cest", "cest"},
 	/* SMS abbreviations */
-	{"pa", "pas"}, {"pk", "pourquoi"}, {"pq", "pourquoi"},
-	{"pourkoi", "pourquoi"}, {"koi", "quoi"}, {"kan", "quand"},
-	{"qd", "quand"}, {"ki", "qui"}, {"cb", "combien"}, {"pr", "pour"},
-	{"ds", "dans"}, {"tt", "tout"}, {"tte", "tout"}, {"ts", "tout"},
-	{"ttes", "tout"}, {"tous", "tout"}, {"toute", "tout"},
-	{"toutes", "tout"}, {"bcp", "beaucoup"}, {"vrmt", "vraiment"},
-	{"vrement", "vraiment"}, {"tjrs", "toujours"}, {"tjr", "toujours"},
-	{"ptet", "peut etre"}, {"ptetre", "peut etre"},
-	{"peutetre", "peut etre"}, {"tkt", "pas souci"}, {"tqt", "pas souci"},
-	{"dsl", "desole"}, {"desolee", "desole"}, {"rdv", "rendez vous"},
-	{"vs", "vous"}, {"b1", "bien"}, {"bi1", "bien"}, {"mm", "meme"},
-	{"auj", "aujourd hui"}, {"ajd", "aujourd hui"},
-	{"aujourdhui", "aujourd hui"}, {"dem1", "demain"}, {"mtn", "maintenant"},
-	{"asap", "maintenant"}, {"covoit", "covoiturage"},
-	{"trott", "trottinette"}, {"bicyclette", "velo"}, {"autobus", "bus"},
-	{"tramway", "tram"}, {"bagnole", "voiture"}, {"auto", "voiture"},
-	{"automobile", "voiture"}, {"moto", "moto"}, {"scooter", "moto"},
-	{"gosse", "enfant"}, {"gosses", "enfant"}, {"gamin", "enfant"},
-	{"gamins", "enfant"}, {"bebe", "enfant"}, {"bebes", "enfant"},
-	{"petits", "enfant"}, {"mamie", "mere"}, {"mamy", "mere"},
-	{"papi", "pere"}, {"papy", "pere"}, {"maman", "mere"}, {"papa", "pere"},
-	{"nourrice", "nounou"}, {"assmat", "nounou"}, {"creches", "creche"},
-	{"pieds", "pied"}, {"kms", "km"}, {"kilometres", "km"},
-	{"kilometre", "km"}, {"premiere", "premier"}, {"1er", "premier"},
-	{"1ere", "premier"}, {"1re", "premier"},
+	{"pa", "pas"},
+	{"pk", "pourquoi"},
+	{"pq", "pourquoi"},
+	{"pourkoi", "pourquoi"},
+	{"koi", "quoi"},
+	{"kan", "quand"},
+	{"qd", "quand"},
+	{"ki", "qui"},
+	{"cb", "combien"},
+	{"pr", "pour"},
+	{"ds", "dans"},
+	{"tt", "tout"},
+	{"tte", "tout"},
+	{"ts", "tout"},
+	{"ttes", "tout"},
+	{"tous", "tout"},
+	{"toute", "tout"},
+	{"toutes", "tout"},
+	{"bcp", "beaucoup"},
+	{"vrmt", "vraiment"},
+	{"vrement", "vraiment"},
+	{"tjrs", "toujours"},
+	{"tjr", "toujours"},
+	{"ptet", "peut etre"},
+	{"ptetre", "peut etre"},
+	{"peutetre", "peut etre"},
+	{"tkt", "pas souci"},
+	{"tqt", "pas souci"},
+	{"dsl", "desole"},
+	{"desolee", "desole"},
+	{"rdv", "rendez vous"},
+	{"vs", "vous"},
+	{"b1", "bien"},
+	{"bi1", "bien"},
+	{"mm", "meme"},
+	{"auj", "aujourd hui"},
+	{"ajd", "aujourd hui"},
+	{"aujourdhui", "aujourd hui"},
+	{"dem1", "demain"},
+	{"mtn", "maintenant"},
+	{"asap", "maintenant"},
+	{"covoit", "covoiturage"},
+	{"trott", "trottinette"},
+	{"bicyclette", "velo"},
+	{"autobus", "bus"},
+	{"tramway", "tram"},
+	{"bagnole", "voiture"},
+	{"auto", "voiture"},
+	{"automobile", "voiture"},
+	{"moto", "moto"},
+	{"scooter", "moto"},
+	{"gosse", "enfant"},
+	{"gosses", "enfant"},
+	{"gamin", "enfant"},
+	{"gamins", "enfant"},
+	{"bebe", "enfant"},
+	{"bebes", "enfant"},
+	{"petits", "enfant"},
+	{"mamie", "mere"},
+	{"mamy", "mere"},
+	{"papi", "pere"},
+	{"papy", "pere"},
+	{"maman", "mere"},
+	{"papa", "pere"},
+	{"nourrice", "nounou"},
+	{"assmat", "nounou"},
+	{"creches", "creche"},
+	{"pieds", "pied"},
+	{"kms", "km"},
+	{"kilometres", "km"},
+	{"kilometre", "km"},
+	{"premiere", "premier"},
+	{"1er", "premier"},
+	{"1ere", "premier"},
+	{"1re", "premier"},
 	/* merci, greetings and politeness: only "merci" is kept */
-	{"merci", "merci"}, {"mrc", "merci"}, {"mci", "merci"},
-	{"thx", "merci"}, {"thanks", "merci"}, {"svp", ""}, {"stp", ""},
-	{"svpl", ""}, {"plz", ""}, {"please", ""}, {"slt", ""}, {"bjr", ""},
-	{"bsr", ""}, {"bonjour", ""}, {"bonsoir", ""}, {"salut", ""},
-	{"coucou", ""}, {"hello", ""}, {"cc", ""}, {"hey", ""},
-	{"cordialement", ""}, {"cdlt", ""}, {"cdt", ""}, {"madame", ""},
-	{"monsieur", ""}, {"mme", ""}, {"mr", ""}, {"euh", ""}, {"heu", ""},
-	{"bah", ""}, {"ben", ""}, {"alors", ""}, {"bonne", ""},
-	{"journee", ""}, {"soiree", ""},
+	{"merci", "merci"},
+	{"mrc", "merci"},
+	{"mci", "merci"},
+	{"thx", "merci"},
+	{"thanks", "merci"},
+	{"svp", ""},
+	{"stp", ""},
+	{"svpl", ""},
+	{"plz", ""},
+	{"please", ""},
+	{"slt", ""},
+	{"bjr", ""},
+	{"bsr", ""},
+	{"bonjour", ""},
+	{"bonsoir", ""},
+	{"salut", ""},
+	{"coucou", ""},
+	{"hello", ""},
+	{"cc", ""},
+	{"hey", ""},
+	{"cordialement", ""},
+	{"cdlt", ""},
+	{"cdt", ""},
+	{"madame", ""},
+	{"monsieur", ""},
+	{"mme", ""},
+	{"mr", ""},
+	{"euh", ""},
+	{"heu", ""},
+	{"bah", ""},
+	{"ben", ""},
+	{"alors", ""},
+	{"bonne", ""},
+	{"journee", ""},
+	{"soiree", ""},
 	/* articles and possessives */
-	{"de", ""}, {"du", ""}, {"des", ""}, {"le", ""}, {"la", ""},
-	{"les", ""}, {"un", ""}, {"une", ""}, {"mon", ""}, {"ma", ""},
-	{"mes", ""}, {"ton", ""}, {"ta", ""}, {"tes", ""}, {"son", ""},
-	{"ses", ""}, {"leur", ""}, {"leurs", ""}, {"notre", ""}, {"nos", ""},
-	{"votre", ""}, {"vos", ""}, {"au", ""}, {"aux", ""}, {"cette", ""},
-	{"ces", ""}, {"ce", ""}, {"cet", ""},
+	{"de", ""},
+	{"du", ""},
+	{"des", ""},
+	{"le", ""},
+	{"la", ""},
+	{"les", ""},
+	{"un", ""},
+	{"une", ""},
+	{"mon", ""},
+	{"ma", ""},
+	{"mes", ""},
+	{"ton", ""},
+	{"ta", ""},
+	{"tes", ""},
+	{"son", ""},
+	{"ses", ""},
+	{"leur", ""},
+	{"leurs", ""},
+	{"notre", ""},
+	{"nos", ""},
+	{"votre", ""},
+	{"vos", ""},
+	{"au", ""},
+	{"aux", ""},
+	{"cette", ""},
+	{"ces", ""},
+	{"ce", ""},
+	{"cet", ""},
 };
 
 /*
@@ -160,41 +323,66 @@ static const struct {
 static const struct {
 	const char *prefix, *to;
 } stems[] = {
-	{"interes", "interesse"},  {"disponib", "dispo"},
-	{"dispo", "dispo"},	   {"voitur", "voiture"},
-	{"vehicul", "voiture"},	   {"covoitur", "covoiturage"},
-	{"trotinet", "trottinette"}, {"permi", "permis"},
-	{"vacin", "vaccin"},	   {"diplom", "diplome"},
-	{"motiv", "motive"},	   {"partant", "partant"},
-	{"reflech", "reflechir"},  {"hesit", "hesite"},
-	{"enfant", "enfant"},	   {"garderi", "garderie"},
+	{"interes", "interesse"},
+	{"disponib", "dispo"},
+	{"dispo", "dispo"},
+	{"voitur", "voiture"},
+	{"vehicul", "voiture"},
+	{"covoitur", "covoiturage"},
+	{"trotinet", "trottinette"},
+	{"permi", "permis"},
+	{"vacin", "vaccin"},
+	{"diplom", "diplome"},
+	{"motiv", "motive"},
+	{"partant", "partant"},
+	{"reflech", "reflechir"},
+	{"hesit", "hesite"},
+	{"enfant", "enfant"},
+	{"garderi", "garderie"},
 	{"gard", "garde"},
-	{"ocup", "occupe"},	   {"recup", "recupere"},
-	{"depos", "depose"},	   {"emen", "emmene"},
-	{"amen", "amene"},	   {"acompagn", "accompagne"},
-	{"ramen", "ramene"},	   {"conduir", "conduit"},
-	{"conduit", "conduit"},	   {"transport", "transport"},
-	{"travail", "travaille"},  {"boulot", "travaille"},
-	{"disponib", "dispo"},	   {"vacanc", "vacances"},
-	{"marcher", "marcher"},	   {"marchant", "marcher"},
-	{"marcherai", "marcher"},  {"solution", "solution"},
-	{"organis", "organise"},   {"concern", "concerne"},
-	{"majeur", "majeur"},	   {"grand", "grand"},
-	{"confirm", "confirme"},   {"acept", "accepte"},
-	{"refus", "refuse"},	   {"hospitalis", "hospitalise"},
-	{"demenag", "demenage"},   {"periscol", "periscolaire"},
-	{"garderi", "garderie"},   {"presen", "present"},
-	{"convien", "convient"},   {"libre", "libre"},
-	{"velo", "velo"},	   {"metro", "metro"},
-	{"abonement", "abonnement"}, {"navet", "navette"},
+	{"ocup", "occupe"},
+	{"recup", "recupere"},
+	{"depos", "depose"},
+	{"emen", "emmene"},
+	{"amen", "amene"},
+	{"acompagn", "accompagne"},
+	{"ramen", "ramene"},
+	{"conduir", "conduit"},
+	{"conduit", "conduit"},
+	{"transport", "transport"},
+	{"travail", "travaille"},
+	{"boulot", "travaille"},
+	{"disponib", "dispo"},
+	{"vacanc", "vacances"},
+	{"marcher", "marcher"},
+	{"marchant", "marcher"},
+	{"marcherai", "marcher"},
+	{"solution", "solution"},
+	{"organis", "organise"},
+	{"concern", "concerne"},
+	{"majeur", "majeur"},
+	{"grand", "grand"},
+	{"confirm", "confirme"},
+	{"acept", "accepte"},
+	{"refus", "refuse"},
+	{"hospitalis", "hospitalise"},
+	{"demenag", "demenage"},
+	{"periscol", "periscolaire"},
+	{"garderi", "garderie"},
+	{"presen", "present"},
+	{"convien", "convient"},
+	{"libre", "libre"},
+	{"velo", "velo"},
+	{"metro", "metro"},
+	{"abonement", "abonnement"},
+	{"navet", "navette"},
 };
 
 /* Key words worth fixing when one letter is wrong, added or swapped. */
 static const char *const fuzzy[] = {
-	"voiture",     "disponible", "interesse",  "interessee",
-	"covoiturage", "trottinette", "transport", "bicyclette",
-	"vehicule",    "permis",      "dispo",	   "velo",
-	"metro",       NULL,
+	"voiture",     "disponible", "interesse",  "interessee", "covoiturage",
+	"trottinette", "transport",  "bicyclette", "vehicule",	 "permis",
+	"dispo",       "velo",	     "metro",	   NULL,
 };
 
 /* Collapse every run of one letter to a single one ("ouii" -> "oui"). */
@@ -207,8 +395,8 @@ static void squeeze(const char *s, char *out, size_t len, size_t min_run)
 
 		while (s[i + run] == s[i])
 			run++;
-		for (size_t k = 0; k < (run >= min_run ? 1 : run) && o + 1 < len;
-		     k++)
+		for (size_t k = 0;
+		     k < (run >= min_run ? 1 : run) && o + 1 < len; k++)
 			out[o++] = s[i];
 		i += run;
 	}
@@ -242,7 +430,8 @@ static const char *lex_find(const char *w)
 	char sq[WORD_MAX], fsq[WORD_MAX];
 
 	for (size_t i = 0; i < sizeof(lexicon) / sizeof(lexicon[0]); i++)
-		if (lexicon[i].from[0] == w[0] && strcmp(lexicon[i].from, w) == 0)
+		if (lexicon[i].from[0] == w[0] &&
+		    strcmp(lexicon[i].from, w) == 0)
 			return lexicon[i].to;
 	squeeze(w, sq, sizeof(sq), 2);
 	if (strlen(sq) < 2 || strcmp(sq, w) == 0)
@@ -347,15 +536,15 @@ static bool in_list(const char *w, const char *const *list)
 static void tokenize_clause(struct reply *r, const char *f)
 {
 	static const char *const ca_next[] = {
-		"me", "m", "depend", "marche", "va", "ira", "roule", "minteresse",
-		"interesse", "plait", NULL,
+		"me",	 "m",	       "depend",    "marche", "va", "ira",
+		"roule", "minteresse", "interesse", "plait",  NULL,
 	};
 	const char *w = f, *nw;
 	char prev[WORD_MAX] = "";
 	size_t wl, nl = 0;
 
-	for (; (w = next_word(w, &wl)); snprintf(prev, sizeof(prev), "%.*s",
-						 (int)wl, w), w += wl) {
+	for (; (w = next_word(w, &wl));
+	     snprintf(prev, sizeof(prev), "%.*s", (int)wl, w), w += wl) {
 		char word[WORD_MAX], nword[WORD_MAX] = "", buf[WORD_MAX];
 		const char *c, *cw;
 		size_t cl;
@@ -371,15 +560,16 @@ static void tokenize_clause(struct reply *r, const char *f)
 
 			a = next_word(nw + nl, &al);
 			b = a ? next_word(a + al, &bl) : NULL;
-			if (a && b && (word_is(a, al, "vous") ||
-				       word_is(a, al, "te")) &&
+			if (a && b &&
+			    (word_is(a, al, "vous") || word_is(a, al, "te")) &&
 			    word_is(b, bl, "plait")) {
 				w = b;
 				wl = bl;
 				continue;
 			}
 			c = "si"; /* s'il -> si il */
-		} else if (strcmp(word, "c") == 0 && strcmp(nword, "est") == 0) {
+		} else if (strcmp(word, "c") == 0 &&
+			   strcmp(nword, "est") == 0) {
 			w = nw; /* c'est */
 			wl = nl;
 			c = "cest";
@@ -388,11 +578,13 @@ static void tokenize_clause(struct reply *r, const char *f)
 		} else if (strcmp(word, "sa") == 0 && in_list(nword, ca_next)) {
 			c = "ca";
 		} else if (strcmp(word, "car") == 0 &&
-			   (strcmp(prev, "en") == 0 || strcmp(prev, "le") == 0)) {
+			   (strcmp(prev, "en") == 0 ||
+			    strcmp(prev, "le") == 0)) {
 			c = "bus"; /* "le car", "en car": a coach */
 		} else if (strcmp(word, "s") == 0) {
 			c = "se";
-		} else if (strcmp(word, "pt") == 0 && strcmp(nword, "etre") == 0) {
+		} else if (strcmp(word, "pt") == 0 &&
+			   strcmp(nword, "etre") == 0) {
 			c = "peut";
 		} else {
 			c = canon(word, buf, sizeof(buf));
@@ -437,33 +629,69 @@ static size_t utf8_cp(const unsigned char *s, uint32_t *cp)
 static void count_emoji(struct emoji *e, uint32_t cp)
 {
 	switch (cp) {
-	case 0x1F44D: case 0x1F44C: case 0x2705: case 0x2714: case 0x2611:
+	case 0x1F44D:
+	case 0x1F44C:
+	case 0x2705:
+	case 0x2714:
+	case 0x2611:
 	case 0x1F197:
 		e->yes++;
 		break;
-	case 0x1F642: case 0x1F60A: case 0x1F600: case 0x1F603:
-	case 0x1F604: case 0x1F601: case 0x263A: case 0x1F44F: case 0x1F4AA:
-	case 0x1F929: case 0x1F60D: case 0x1F609:
+	case 0x1F642:
+	case 0x1F60A:
+	case 0x1F600:
+	case 0x1F603:
+	case 0x1F604:
+	case 0x1F601:
+	case 0x263A:
+	case 0x1F44F:
+	case 0x1F4AA:
+	case 0x1F929:
+	case 0x1F60D:
+	case 0x1F609:
 		e->smile++;
 		break;
-	case 0x1F44E: case 0x274C: case 0x2716: case 0x1F6AB: case 0x26D4:
-	case 0x1F645: case 0x2717: case 0x2718: case 0x274E:
+	case 0x1F44E:
+	case 0x274C:
+	case 0x2716:
+	case 0x1F6AB:
+	case 0x26D4:
+	case 0x1F645:
+	case 0x2717:
+	case 0x2718:
+	case 0x274E:
 		e->no++;
 		break;
-	case 0x1F914: case 0x1F937: case 0x1F615:
+	case 0x1F914:
+	case 0x1F937:
+	case 0x1F615:
 		e->maybe++;
 		break;
-	case 0x1F621: case 0x1F620: case 0x1F92C: case 0x1F624:
+	case 0x1F621:
+	case 0x1F620:
+	case 0x1F92C:
+	case 0x1F624:
 		e->angry++;
 		break;
-	case 0x1F697: case 0x1F698: case 0x1F699:
+	case 0x1F697:
+	case 0x1F698:
+	case 0x1F699:
 		e->car++;
 		break;
-	case 0x1F68C: case 0x1F68D: case 0x1F68B: case 0x1F686: case 0x1F687:
-	case 0x1F688: case 0x1F68A: case 0x1F683: case 0x1F685:
+	case 0x1F68C:
+	case 0x1F68D:
+	case 0x1F68B:
+	case 0x1F686:
+	case 0x1F687:
+	case 0x1F688:
+	case 0x1F68A:
+	case 0x1F683:
+	case 0x1F685:
 		e->pub++;
 		break;
-	case 0x1F6B6: case 0x1F6B2: case 0x1F6F4:
+	case 0x1F6B6:
+	case 0x1F6B2:
+	case 0x1F6F4:
 		e->walk++;
 		break;
 	default:
@@ -515,8 +743,8 @@ static void reply_read(struct reply *r, const char *text)
 		if (ch == '?')
 			r->qmark = true;
 		/* "2,5 km", "12.03": not a clause. */
-		if ((ch == ',' || ch == '.') && i > 0 && is_digit(r->raw[i - 1]) &&
-		    is_digit(r->raw[i + 1]))
+		if ((ch == ',' || ch == '.') && i > 0 &&
+		    is_digit(r->raw[i - 1]) && is_digit(r->raw[i + 1]))
 			cut = false;
 		if (!cut)
 			continue;
@@ -625,8 +853,8 @@ static bool is_w(const struct reply *r, size_t i, const char *alts)
  * words before it in its clause (not across "et", "donc"...), "non" just
  * before, or with F_POSTNEG "pas" just after.
  */
-static bool negated(const struct reply *r, size_t i, size_t m,
-		    const bool *used, unsigned flags)
+static bool negated(const struct reply *r, size_t i, size_t m, const bool *used,
+		    unsigned flags)
 {
 	unsigned clause = r->t[i].clause;
 
@@ -741,7 +969,8 @@ static void quote(const struct reply *r, size_t pos, size_t len, char *out,
 
 		if (i > pos && strcmp(w, r->t[i - 1].orig) == 0)
 			continue; /* "jsp" expanded to three words */
-		k = snprintf(out + o, outlen - o, "%s%s", i > pos ? " " : "", w);
+		k = snprintf(out + o, outlen - o, "%s%s", i > pos ? " " : "",
+			     w);
 		if (k < 0 || (size_t)k >= outlen - o - 1) {
 			o = outlen - 2;
 			break;
@@ -917,13 +1146,13 @@ static void read_particles(const struct reply *r, struct reading *rd)
 	if (nv == 1) {
 		for (unsigned v = 0; v < 4; v++)
 			if (by[v])
-				reading_set(rd, r,
-					    v == 3 ? (val_is(by[v]->val,
-							     "whynot")
-							      ? "whynot"
-							      : "yes")
-						   : vals[v],
-					    by[v]->conf, by[v], "");
+				reading_set(
+					rd, r,
+					v == 3 ? (val_is(by[v]->val, "whynot")
+							  ? "whynot"
+							  : "yes")
+					       : vals[v],
+					by[v]->conf, by[v], "");
 		return;
 	}
 	/* Two readings or more. */
@@ -940,9 +1169,8 @@ static void read_particles(const struct reply *r, struct reading *rd)
 			reading_set(rd, r, "no", 60, n, "over a yes");
 		} else if (r->t[last[0]->pos].clause !=
 			   r->t[last[1]->pos].clause) {
-			const struct hit *l = last[0]->pos > last[1]->pos
-						      ? last[0]
-						      : last[1];
+			const struct hit *l =
+				last[0]->pos > last[1]->pos ? last[0] : last[1];
 
 			reading_set(rd, r, l == last[0] ? "yes" : "no", 60, l,
 				    "said last");
@@ -972,13 +1200,13 @@ static void read_particles(const struct reply *r, struct reading *rd)
 /* ------------------------------------------------------------------ */
 
 /* Phrases that hold a negation word but negate nothing. */
-#define NEUTRAL                                                            \
-	{"pas|aucun|sans souci|soucis|probleme|problemes|inconvenient",    \
-	 NULL, NULL, 0, F_NONEG},                                          \
-		{"pourquoi pas", NULL, NULL, 0, F_NONEG},                  \
-		{"ca marche", NULL, NULL, 0, F_NONEG},                     \
-	{                                                                  \
-		"je sais|sait pas", NULL, NULL, 0, F_NONEG                 \
+#define NEUTRAL                                                                \
+	{"pas|aucun|sans souci|soucis|probleme|problemes|inconvenient", NULL,  \
+	 NULL, 0, F_NONEG},                                                    \
+		{"pourquoi pas", NULL, NULL, 0, F_NONEG},                      \
+		{"ca marche", NULL, NULL, 0, F_NONEG},                         \
+	{                                                                      \
+		"je sais|sait pas", NULL, NULL, 0, F_NONEG                     \
 	}
 
 static const struct rule consent_rules[] = {
@@ -986,8 +1214,7 @@ static const struct rule consent_rules[] = {
 	{"je accepte|accepte", "yes", "no", 90, F_POSTNEG},
 	{"prefere parler|etre|appel*|humain|conseill*|telephone|vraie|vrai",
 	 "no", NULL, 70, F_NONEG},
-	{"parler|voir conseill*|humain|vraie|quelqu", "no", NULL, 60,
-	 F_NONEG},
+	{"parler|voir conseill*|humain|vraie|quelqu", "no", NULL, 60, F_NONEG},
 	{"je vous ecoute", "yes", NULL, 85, F_NONEG},
 	{NULL, NULL, NULL, 0, 0},
 };
@@ -1015,9 +1242,9 @@ static const struct rule interest_rules[] = {
 	{NULL, NULL, NULL, 0, 0},
 };
 
-#define DAY_WORDS                                                          \
-	"lundi*|mardi*|mercredi*|jeudi*|vendredi*|samedi*|dimanche*|matin*|" \
-	"soir*|week|weekend*|nuit*|apres|aprem*|semaine*|premier|deuxieme|" \
+#define DAY_WORDS                                                              \
+	"lundi*|mardi*|mercredi*|jeudi*|vendredi*|samedi*|dimanche*|matin*|"   \
+	"soir*|week|weekend*|nuit*|apres|aprem*|semaine*|premier|deuxieme|"    \
 	"derniere|dernier|2e|2eme|1"
 
 static const struct rule available_rules[] = {
@@ -1033,8 +1260,8 @@ static const struct rule available_rules[] = {
 	{"que " DAY_WORDS, "partial", NULL, 85, F_NONEG},
 	{"apres midi cest complique|impossible|difficile", "partial", NULL, 80,
 	 F_NONEG},
-	{"matin|soir cest complique|impossible|difficile", "partial", NULL,
-	 80, F_NONEG},
+	{"matin|soir cest complique|impossible|difficile", "partial", NULL, 80,
+	 F_NONEG},
 	{DAY_WORDS, NULL, "partial", 80, 0},
 	{"serai pas", "no", NULL, 85, F_NONEG},
 	{"je serai", "yes", "no", 70, F_POSTNEG | F_ASKED},
@@ -1059,10 +1286,10 @@ static const struct rule available_rules[] = {
 };
 
 #define DRIVE_VERBS "depose|emmene|amene|conduit|accompagne|ramene|cherche"
-#define PEOPLE                                                             \
-	"mari|femme|epoux|epouse|conjoint|conjointe|compagnon|compagne|"   \
-	"copain|copine|ami|amie|amis|pote|potes|voisin|voisine|collegue|"   \
-	"collegues|pere|mere|frere|soeur|fils|fille|cousin|cousine|oncle|" \
+#define PEOPLE                                                                 \
+	"mari|femme|epoux|epouse|conjoint|conjointe|compagnon|compagne|"       \
+	"copain|copine|ami|amie|amis|pote|potes|voisin|voisine|collegue|"      \
+	"collegues|pere|mere|frere|soeur|fils|fille|cousin|cousine|oncle|"     \
 	"tante|parents|ex|quelqu|beau|belle"
 
 static const struct rule transport_rules[] = {
@@ -1075,19 +1302,19 @@ static const struct rule transport_rules[] = {
 	 F_NONEG},
 	{"comment y aller|venir", "help_needed", NULL, 70, F_ASKED | F_NONEG},
 	{"pas me deplacer", "help_needed", NULL, 85, F_NONEG},
-	{"aide|besoin pour|au transport|deplacement|transports",
-	 "help_needed", NULL, 90, F_NONEG},
+	{"aide|besoin pour|au transport|deplacement|transports", "help_needed",
+	 NULL, 90, F_NONEG},
 	{"aide|besoin transport|transports|deplacement", "help_needed", NULL,
 	 90, F_NONEG},
 	{"aide|besoin", "help_needed", NULL, 70, F_ASKED | F_NONEG},
-	{"permis est|a suspendu|retire|annule|expire", "help_needed", NULL,
-	 90, F_NONEG},
+	{"permis est|a suspendu|retire|annule|expire", "help_needed", NULL, 90,
+	 F_NONEG},
 	{"permis suspendu|retire|annule|expire", "help_needed", NULL, 90,
 	 F_NONEG},
 	{"moyen|moyens transport|transports|locomotion|deplacement", NULL,
 	 "help_needed", 90, 0},
-	{"transport|transports en commun|communs", "public", "help_needed",
-	 90, 0},
+	{"transport|transports en commun|communs", "public", "help_needed", 90,
+	 0},
 	{"je conduis", "car", "help_needed", 85, F_POSTNEG},
 	{"voiture", "car", "help_needed", 90, 0},
 	{"moto", "car", NULL, 75, 0},
@@ -1107,8 +1334,8 @@ static const struct rule transport_rules[] = {
 };
 
 #define CARE_VERBS "garde|occupe|recupere"
-#define CARE_PLACES                                                        \
-	"creche|garderie|nounou|periscolaire|cantine|babysitter|baby|"      \
+#define CARE_PLACES                                                            \
+	"creche|garderie|nounou|periscolaire|cantine|babysitter|baby|"         \
 	"assistante|centre"
 
 static const struct rule childcare_rules[] = {
@@ -1138,8 +1365,8 @@ static const struct rule childcare_rules[] = {
 	{NULL, NULL, NULL, 0, 0},
 };
 
-#define PREREQ_NOUNS                                                       \
-	"diplome|cap|bep|bac|caces|vaccin|certificat|habilitation|"         \
+#define PREREQ_NOUNS                                                           \
+	"diplome|cap|bep|bac|caces|vaccin|certificat|habilitation|"            \
 	"attestation|brevet|licence|titre|bafa|cqp|dipl|permis"
 
 static const struct rule prereq_rules[] = {
@@ -1238,8 +1465,8 @@ static void topic_transport(const struct reply *r, bool asked,
 			    struct reading *rd)
 {
 	static const char *const order[] = {
-		"carpool", "car", "public", "walk_bike", "help_needed",
-		"car?", "walk?", NULL,
+		"carpool",     "car",  "public", "walk_bike",
+		"help_needed", "car?", "walk?",	 NULL,
 	};
 	bool used[TOK_MAX] = {false};
 	struct hits h = {.n = 0};
@@ -1312,8 +1539,7 @@ static void topic_childcare(const struct reply *r, bool asked,
 	resolve(r, &h, order, rd);
 }
 
-static void topic_prereq(const struct reply *r, bool asked,
-			 struct reading *rd)
+static void topic_prereq(const struct reply *r, bool asked, struct reading *rd)
 {
 	static const char *const order[] = {"no", "yes", NULL};
 	bool used[TOK_MAX] = {false};
@@ -1446,8 +1672,7 @@ static bool is_question(const struct reply *r)
 		{"est ce que|qu", "q", NULL, 0, F_NONEG},
 		{"vous pouvez|pourriez me appeler|rappeler|telephoner", "q",
 		 NULL, 0, F_NONEG},
-		{"appelez|rappelez|appeler|rappeler me", "q", NULL, 0,
-		 F_NONEG},
+		{"appelez|rappelez|appeler|rappeler me", "q", NULL, 0, F_NONEG},
 		{"je voudrais|aimerais savoir", "q", NULL, 0, F_NONEG},
 		{NULL, NULL, NULL, 0, 0},
 	};
@@ -1476,13 +1701,15 @@ static long number_word(const char *w)
 		const char *w;
 		long v;
 	} words[] = {
-		{"zero", 0},	  {"un", 1},	    {"une", 1},	     {"deux", 2},
-		{"trois", 3},	  {"quatre", 4},    {"cinq", 5},     {"six", 6},
-		{"sept", 7},	  {"huit", 8},	    {"neuf", 9},     {"dix", 10},
-		{"onze", 11},	  {"douze", 12},    {"treize", 13},  {"quatorze", 14},
-		{"quinze", 15},	  {"seize", 16},    {"vingt", 20},   {"vingts", 20},
-		{"trente", 30},	  {"quarante", 40}, {"cinquante", 50},
-		{"soixante", 60}, {"cent", 100},    {"cents", 100},  {"mille", 1000},
+		{"zero", 0},	  {"un", 1},	     {"une", 1},
+		{"deux", 2},	  {"trois", 3},	     {"quatre", 4},
+		{"cinq", 5},	  {"six", 6},	     {"sept", 7},
+		{"huit", 8},	  {"neuf", 9},	     {"dix", 10},
+		{"onze", 11},	  {"douze", 12},     {"treize", 13},
+		{"quatorze", 14}, {"quinze", 15},    {"seize", 16},
+		{"vingt", 20},	  {"vingts", 20},    {"trente", 30},
+		{"quarante", 40}, {"cinquante", 50}, {"soixante", 60},
+		{"cent", 100},	  {"cents", 100},    {"mille", 1000},
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -1525,10 +1752,10 @@ static size_t number_at(const struct fwords *f, size_t i, long *v)
 	while (is_digit(w[d]))
 		d++;
 	if (d > 0) {
-		if (d > 6 || (w[d] && strcmp(w + d, "er") != 0 &&
-			      strcmp(w + d, "e") != 0 &&
-			      strcmp(w + d, "eme") != 0 &&
-			      strcmp(w + d, "ere") != 0 && strcmp(w + d, "h") != 0))
+		if (d > 6 ||
+		    (w[d] && strcmp(w + d, "er") != 0 &&
+		     strcmp(w + d, "e") != 0 && strcmp(w + d, "eme") != 0 &&
+		     strcmp(w + d, "ere") != 0 && strcmp(w + d, "h") != 0))
 			return 0;
 		*v = 0;
 		for (size_t j = 0; j < d; j++)
@@ -1585,36 +1812,42 @@ static void answer_number(const struct reply *r, struct reading *rd,
 		size_t m = number_at(&f, i, &v);
 
 		if (!m) {
-			if (fw_is(&f, i, "environ|pres|vers|approximativement|"
-					 "dizaine|vingtaine|quinzaine|douzaine|"
-					 "trentaine|centaine|peu"))
+			if (fw_is(&f, i,
+				  "environ|pres|vers|approximativement|"
+				  "dizaine|vingtaine|quinzaine|douzaine|"
+				  "trentaine|centaine|peu"))
 				approx = true;
-			if (fw_is(&f, i, "dizaine|douzaine|quinzaine|vingtaine|"
-					 "trentaine|centaine") && nv < 8) {
-				vals[nv++] = fw_is(&f, i, "dizaine")    ? 10
-					     : fw_is(&f, i, "douzaine") ? 12
+			if (fw_is(&f, i,
+				  "dizaine|douzaine|quinzaine|vingtaine|"
+				  "trentaine|centaine") &&
+			    nv < 8) {
+				vals[nv++] = fw_is(&f, i, "dizaine")	 ? 10
+					     : fw_is(&f, i, "douzaine")	 ? 12
 					     : fw_is(&f, i, "quinzaine") ? 15
 					     : fw_is(&f, i, "vingtaine") ? 20
 					     : fw_is(&f, i, "trentaine") ? 30
 									 : 100;
 				first = nv == 1 ? i : first;
 			}
-			if (fw_is(&f, i, "demi|demie|quelques|plusieurs|ou|"
-					 "entre"))
+			if (fw_is(&f, i,
+				  "demi|demie|quelques|plusieurs|ou|"
+				  "entre"))
 				unclear = true;
 			i++;
 			continue;
 		}
 		/* "un ami", "une fois": an article, unless alone. */
 		if (fw_is(&f, i, "un|une") && m == 1 && f.n > 1 &&
-		    !fw_is(&f, i + 1, "an|ans|seul|seule|enfant|enfants|fils|"
-				      "fille") &&
+		    !fw_is(&f, i + 1,
+			   "an|ans|seul|seule|enfant|enfants|fils|"
+			   "fille") &&
 		    i + 1 < f.n) {
 			i++;
 			continue;
 		}
-		if (fw_is(&f, i + m, "mois|semaine|semaines|jour|jours|min|"
-				     "minutes|heure|heures|h"))
+		if (fw_is(&f, i + m,
+			  "mois|semaine|semaines|jour|jours|min|"
+			  "minutes|heure|heures|h"))
 			unclear = true;
 		if (nv < 8) {
 			if (nv == 0)
@@ -1626,10 +1859,11 @@ static void answer_number(const struct reply *r, struct reading *rd,
 	if (nv == 0) {
 		/* "aucun", "pas d'enfant", "je n'en ai pas". */
 		for (size_t i = 0; i < r->n; i++)
-			if ((is_w(r, i, "aucun|aucune") && (i + 1 >= r->n ||
-			    is_w(r, i + 1, "enfant|experience|an|ans"))) ||
-			    (is_w(r, i, "enfant|experience") &&
-			     i > 0 && is_w(r, i - 1, "pas|sans|aucun|aucune")) ||
+			if ((is_w(r, i, "aucun|aucune") &&
+			     (i + 1 >= r->n ||
+			      is_w(r, i + 1, "enfant|experience|an|ans"))) ||
+			    (is_w(r, i, "enfant|experience") && i > 0 &&
+			     is_w(r, i - 1, "pas|sans|aucun|aucune")) ||
 			    (is_w(r, i, "en") && is_w(r, i + 1, "ai") &&
 			     is_w(r, i + 2, "pas|aucun"))) {
 				snprintf(value, len, "0");
@@ -1650,7 +1884,8 @@ static void answer_number(const struct reply *r, struct reading *rd,
 			    is_digit(p[-1]) && is_digit(p[1]))
 				dec = true;
 		if (unclear || dec) {
-			reading_set(rd, r, "unclear", 30, NULL, "range or unit");
+			reading_set(rd, r, "unclear", 30, NULL,
+				    "range or unit");
 			rd->value = NULL;
 			return;
 		}
@@ -1659,7 +1894,9 @@ static void answer_number(const struct reply *r, struct reading *rd,
 	rd->value = value;
 	rd->conf = distinct ? 60 : approx ? 65 : 90;
 	snprintf(rd->why, sizeof(rd->why), "number %ld: %s%s", vals[0], why,
-		 distinct ? " (first of several)" : approx ? " (about)" : "");
+		 distinct ? " (first of several)"
+		 : approx ? " (about)"
+			  : "");
 }
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
@@ -1724,10 +1961,18 @@ static long parse_iso(const char *s)
 static int month_of(const char *w)
 {
 	static const char *const months[] = {
-		"janvier|janv|jan",	   "fevrier|fevr|fev",	"mars",
-		"avril|avr",		   "mai",		"juin",
-		"juillet|juil",		   "aout",		"septembre|sept",
-		"octobre|oct",		   "novembre|nov",	"decembre|dec",
+		"janvier|janv|jan",
+		"fevrier|fevr|fev",
+		"mars",
+		"avril|avr",
+		"mai",
+		"juin",
+		"juillet|juil",
+		"aout",
+		"septembre|sept",
+		"octobre|oct",
+		"novembre|nov",
+		"decembre|dec",
 	};
 
 	for (int i = 0; i < 12; i++)
@@ -1815,9 +2060,9 @@ static void numeric_dates(const char *s, long today, struct dates *ds)
 
 static void word_dates(const struct fwords *f, long today, struct dates *ds)
 {
-	static const char *const wdays[] = {"lundi", "mardi", "mercredi",
-					   "jeudi", "vendredi", "samedi",
-					   "dimanche"};
+	static const char *const wdays[] = {"lundi",   "mardi",	   "mercredi",
+					    "jeudi",   "vendredi", "samedi",
+					    "dimanche"};
 
 	for (size_t i = 0; i < f->n; i++) {
 		long v, rel = -1;
@@ -1895,7 +2140,8 @@ static void word_dates(const struct fwords *f, long today, struct dates *ds)
 		}
 	}
 	for (size_t i = 0; i < f->n; i++) /* "en mai": a month alone */
-		if (month_of(f->w[i]) && (i == 0 || !number_at(f, i - 1, &(long){0})) &&
+		if (month_of(f->w[i]) &&
+		    (i == 0 || !number_at(f, i - 1, &(long){0})) &&
 		    !fw_is(f, i - (i > 0), "premier"))
 			ds->vague = true;
 }
@@ -1912,9 +2158,8 @@ static void answer_date(const struct reply *r, const struct sm_question *q,
 	word_dates(&f, today, &ds);
 	/* "le 2 mai ou le 3": one of two. */
 	for (size_t i = 0; i + 1 < f.n; i++)
-		for (size_t k = i + 1; fw_is(&f, i, "ou") && k < f.n &&
-				       k <= i + 2;
-		     k++)
+		for (size_t k = i + 1;
+		     fw_is(&f, i, "ou") && k < f.n && k <= i + 2; k++)
 			if (number_at(&f, k, &y) > 0)
 				ds.n += ds.n > 0;
 	if (ds.n == 0) {
@@ -1942,19 +2187,19 @@ static void answer_date(const struct reply *r, const struct sm_question *q,
 /* ------------------------------------------------------------------ */
 
 static const char *const function_words[] = {
-	"je",	  "tu",	      "il",	 "elle",    "on",     "nous",
-	"vous",	  "ils",      "elles",	 "me",	    "te",     "se",
-	"moi",	  "toi",      "lui",	 "y",	    "en",     "que",
-	"qui",	  "quoi",     "cest",	 "ca",	    "est",    "suis",
-	"es",	  "sont",     "ai",	 "as",	    "a",      "ont",
-	"et",	  "ou",	      "donc",	 "car",	    "pour",   "par",
-	"avec",	  "sans",     "sur",	 "sous",    "dans",   "chez",
-	"pas",	  "plus",     "oui",	 "non",	    "ok",     "merci",
-	"si",	  "tres",     "bien",	 "trop",    "tout",   "rien",
-	"accord", "parce",    "comme",	 "aussi",   "vraiment", "juste",
-	"peu",	  "beaucoup", "combien", "quand",   "comment", "pourquoi",
-	"sais",	  "aucune",   "aucun",	 "idee",    "etre",   "avoir",
-	"motive", "interesse", "paye",	 "dispo",   NULL,
+	"je",	  "tu",	       "il",	  "elle",  "on",       "nous",
+	"vous",	  "ils",       "elles",	  "me",	   "te",       "se",
+	"moi",	  "toi",       "lui",	  "y",	   "en",       "que",
+	"qui",	  "quoi",      "cest",	  "ca",	   "est",      "suis",
+	"es",	  "sont",      "ai",	  "as",	   "a",	       "ont",
+	"et",	  "ou",	       "donc",	  "car",   "pour",     "par",
+	"avec",	  "sans",      "sur",	  "sous",  "dans",     "chez",
+	"pas",	  "plus",      "oui",	  "non",   "ok",       "merci",
+	"si",	  "tres",      "bien",	  "trop",  "tout",     "rien",
+	"accord", "parce",     "comme",	  "aussi", "vraiment", "juste",
+	"peu",	  "beaucoup",  "combien", "quand", "comment",  "pourquoi",
+	"sais",	  "aucune",    "aucun",	  "idee",  "etre",     "avoir",
+	"motive", "interesse", "paye",	  "dispo", NULL,
 };
 
 static void answer_text(const struct reply *r, const struct reading *part,
@@ -1976,9 +2221,9 @@ static void answer_text(const struct reply *r, const struct reading *part,
 	while (start < end && (r->raw[start] == ' ' || r->raw[start] == '\t' ||
 			       r->raw[start] == '\n' || r->raw[start] == '\r'))
 		start++;
-	while (end > start && (r->raw[end - 1] == ' ' ||
-			       r->raw[end - 1] == '\t' ||
-			       r->raw[end - 1] == '\n' || r->raw[end - 1] == '\r'))
+	while (end > start &&
+	       (r->raw[end - 1] == ' ' || r->raw[end - 1] == '\t' ||
+		r->raw[end - 1] == '\n' || r->raw[end - 1] == '\r'))
 		end--;
 	if (end - start >= len) {
 		end = start + len - 1;
@@ -2100,9 +2345,11 @@ static long synonym_at(const char *folded, const char *syn)
 				prev--;
 			pl = (size_t)(pe - prev);
 		}
-		if (pl && (word_is(prev, pl, "pas") || word_is(prev, pl, "sans") ||
-			   word_is(prev, pl, "aucun") || word_is(prev, pl, "aucune") ||
-			   word_is(prev, pl, "plus") || word_is(prev, pl, "jamais")))
+		if (pl &&
+		    (word_is(prev, pl, "pas") || word_is(prev, pl, "sans") ||
+		     word_is(prev, pl, "aucun") ||
+		     word_is(prev, pl, "aucune") || word_is(prev, pl, "plus") ||
+		     word_is(prev, pl, "jamais")))
 			continue;
 		return (long)at;
 	}
@@ -2122,9 +2369,10 @@ static void answer_choice(const struct reply *r, const struct sm_question *q,
 	for (size_t i = 0; i < q->nchoices; i++) {
 		long at = -1;
 
-		for (size_t k = 0; k < SM_SYNONYMS_MAX && q->choices[i].synonyms[k];
-		     k++) {
-			long a = synonym_at(r->folded, q->choices[i].synonyms[k]);
+		for (size_t k = 0;
+		     k < SM_SYNONYMS_MAX && q->choices[i].synonyms[k]; k++) {
+			long a = synonym_at(r->folded,
+					    q->choices[i].synonyms[k]);
 
 			if (a >= 0 && (at < 0 || a < at))
 				at = a;
@@ -2161,7 +2409,7 @@ static void answer_choice(const struct reply *r, const struct sm_question *q,
 	if (!has_choice(q, top.value))
 		top.value = NULL;
 	if (c == C_CHILDCARE)
-		pv = val_is(part->value, "yes")	  ? "help_needed"
+		pv = val_is(part->value, "yes")	 ? "help_needed"
 		     : val_is(part->value, "no") ? "not_needed"
 						 : NULL;
 	else if (c != C_TRANSPORT)
@@ -2261,8 +2509,9 @@ int sm_understand(const char *text, const struct sm_question *q,
 		finding_set(&out->answer, q->criterion, rd.value, rd.conf);
 	}
 	snprintf(out->why, sizeof(out->why), "%s",
-		 rd.why[0] ? rd.why
-			   : (r.n == 0 ? "nothing to read" : "no answer found"));
+		 rd.why[0]
+			 ? rd.why
+			 : (r.n == 0 ? "nothing to read" : "no answer found"));
 
 	/* What the reply says about the other standard criteria. */
 	for (enum crit o = C_INTEREST; o <= C_PREREQ; o++) {

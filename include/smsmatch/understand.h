@@ -28,31 +28,31 @@ enum sm_answer_kind {
 	SM_ANSWER_TEXT,	  /* free text kept as said (motivation) */
 };
 
-#define SM_CHOICES_MAX 12	/* choices of one question */
-#define SM_SYNONYMS_MAX 16	/* synonyms of one choice */
-#define SM_VALUE_MAX 48		/* a value: "yes", "car", "help_needed" */
-#define SM_CRITERION_MAX 32	/* a criterion name: "transport" */
-#define SM_ALSO_MAX 6		/* other criteria found in one reply */
+#define SM_CHOICES_MAX	 12 /* choices of one question */
+#define SM_SYNONYMS_MAX	 16 /* synonyms of one choice */
+#define SM_VALUE_MAX	 48 /* a value: "yes", "car", "help_needed" */
+#define SM_CRITERION_MAX 32 /* a criterion name: "transport" */
+#define SM_ALSO_MAX	 6  /* other criteria found in one reply */
 
 /* One possible answer of a choice question. */
 struct sm_choice {
-	const char *value;			/* stored value: "car" */
-	const char *synonyms[SM_SYNONYMS_MAX];	/* extra words or phrases
-						 * that mean it, folded
-						 * (sm_text_fold), NULL-ended */
+	const char *value;		       /* stored value: "car" */
+	const char *synonyms[SM_SYNONYMS_MAX]; /* extra words or phrases
+						* that mean it, folded
+						* (sm_text_fold), NULL-ended */
 };
 
 /* The question a reply answers. */
 struct sm_question {
-	enum sm_answer_kind kind;	  /* what is expected */
-	const char *criterion;		  /* "interest", "transport"... */
-	bool allow_maybe;		  /* yesno: "maybe" is an answer */
-	const struct sm_choice *choices;  /* choice: the choices */
-	size_t nchoices;		  /* how many */
-	const char *today;		  /* date: "YYYY-MM-DD" the reply is
-					   * read on, for "demain", "lundi
-					   * prochain", "le 12 mars"; NULL:
-					   * only full dates are understood */
+	enum sm_answer_kind kind;	 /* what is expected */
+	const char *criterion;		 /* "interest", "transport"... */
+	bool allow_maybe;		 /* yesno: "maybe" is an answer */
+	const struct sm_choice *choices; /* choice: the choices */
+	size_t nchoices;		 /* how many */
+	const char *today;		 /* date: "YYYY-MM-DD" the reply is
+					  * read on, for "demain", "lundi
+					  * prochain", "le 12 mars"; NULL:
+					  * only full dates are understood */
 };
 
 /*
@@ -82,16 +82,16 @@ struct sm_finding {
  * not_needed; available yes/no; transport has none.
  */
 struct sm_understanding {
-	bool understood;		/* the question got an answer */
-	struct sm_finding answer;	/* that answer (criterion = question's) */
+	bool understood;	  /* the question got an answer */
+	struct sm_finding answer; /* that answer (criterion = question's) */
 	struct sm_finding also[SM_ALSO_MAX]; /* other criteria it answers */
-	size_t nalso;			/* how many */
-	bool conditional;		/* "oui si c'est à Metz": flag it */
-	bool question;			/* the candidate asked something
-					 * ("c'est payé ?") */
-	char method[16];		/* "rules" (later also "llm") */
-	char why[96];			/* short trace for the advisor:
-					 * "yes: 'ouais'", "no: negation" */
+	size_t nalso;			     /* how many */
+	bool conditional; /* "oui si c'est à Metz": flag it */
+	bool question;	  /* the candidate asked something
+			   * ("c'est payé ?") */
+	char method[16];  /* "rules" (later also "llm") */
+	char why[96];	  /* short trace for the advisor:
+			   * "yes: 'ouais'", "no: negation" */
 };
 
 /*

@@ -20,8 +20,7 @@ static bool terminated(const char *s, size_t len)
 	return memchr(s, '\0', len) != NULL;
 }
 
-static void check(const struct sm_understanding *u,
-		  const struct sm_question *q)
+static void check(const struct sm_understanding *u, const struct sm_question *q)
 {
 	const char *const *vals = sm_understand_values(q->criterion);
 
@@ -37,8 +36,8 @@ static void check(const struct sm_understanding *u,
 		bool ok = false;
 
 		for (size_t i = 0; i < q->nchoices; i++)
-			ok = ok || strcmp(q->choices[i].value,
-					  u->answer.value) == 0;
+			ok = ok ||
+			     strcmp(q->choices[i].value, u->answer.value) == 0;
 		if (!ok)
 			abort();
 	}
@@ -68,8 +67,8 @@ static void check(const struct sm_understanding *u,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct sm_choice transport[] = {
-		{"car", {NULL}},       {"public", {NULL}},
-		{"carpool", {NULL}},   {"walk_bike", {NULL}},
+		{"car", {NULL}},	 {"public", {NULL}},
+		{"carpool", {NULL}},	 {"walk_bike", {NULL}},
 		{"help_needed", {NULL}},
 	};
 	static const struct sm_choice shift[] = {

@@ -22,14 +22,18 @@
 #define TODAY "2026-03-04" /* the corpus reference date, a Wednesday */
 
 static const struct sm_choice transport_choices[] = {
-	{"car", {NULL}},     {"public", {NULL}},      {"carpool", {NULL}},
+	{"car", {NULL}},       {"public", {NULL}},	{"carpool", {NULL}},
 	{"walk_bike", {NULL}}, {"help_needed", {NULL}},
 };
 static const struct sm_choice childcare_choices[] = {
-	{"not_needed", {NULL}}, {"solved", {NULL}}, {"help_needed", {NULL}},
+	{"not_needed", {NULL}},
+	{"solved", {NULL}},
+	{"help_needed", {NULL}},
 };
 static const struct sm_choice available_choices[] = {
-	{"yes", {NULL}}, {"no", {NULL}}, {"partial", {NULL}},
+	{"yes", {NULL}},
+	{"no", {NULL}},
+	{"partial", {NULL}},
 };
 
 /* The question a corpus row answers. */
@@ -72,8 +76,7 @@ static int question_for(const char *kind, const char *criterion,
 static const char *reading(const struct sm_understanding *u,
 			   enum sm_answer_kind kind)
 {
-	if (!u->understood ||
-	    u->answer.confidence < SM_UNDERSTAND_THRESHOLD)
+	if (!u->understood || u->answer.confidence < SM_UNDERSTAND_THRESHOLD)
 		return "?";
 	return kind == SM_ANSWER_TEXT ? "text" : u->answer.value;
 }
@@ -151,8 +154,8 @@ static void check_also(const char *also, const struct sm_understanding *u,
 
 static void test_corpus(void **state)
 {
-	static const char *const kinds[] = {"yesno", "choice", "number",
-					    "date", "text"};
+	static const char *const kinds[] = {"yesno", "choice", "number", "date",
+					    "text"};
 	const char *src = getenv("SRCDIR");
 	char path[512], line[2048];
 	struct tally per_kind[5] = {{0}}, all = {0}, held = {0}, dev = {0},
@@ -217,8 +220,8 @@ static void test_corpus(void **state)
 
 	printf("corpus: %u rows\n", rows);
 	for (size_t k = 0; k < 5; k++)
-		printf("  %-7s %5.1f %% (%u/%u)\n", kinds[k],
-		       pct(&per_kind[k]), per_kind[k].ok, per_kind[k].total);
+		printf("  %-7s %5.1f %% (%u/%u)\n", kinds[k], pct(&per_kind[k]),
+		       per_kind[k].ok, per_kind[k].total);
 	printf("  overall %5.1f %% (%u/%u)\n", pct(&all), all.ok, all.total);
 	printf("  tuned   %5.1f %% (%u/%u)\n", pct(&dev), dev.ok, dev.total);
 	printf("  held out %4.1f %% (%u/%u)\n", pct(&held), held.ok,
@@ -242,8 +245,7 @@ struct vec {
 	const char *value; /* expected reading, "?" for re-ask */
 };
 
-static void run_vecs(const struct sm_question *q, const struct vec *v,
-		     size_t n)
+static void run_vecs(const struct sm_question *q, const struct vec *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct sm_understanding u;
@@ -263,11 +265,20 @@ static void run_vecs(const struct sm_question *q, const struct vec *v,
 static void test_spellings(void **state)
 {
 	static const struct vec v[] = {
-		{"ouiiii", "yes"}, {"OUI", "yes"},     {"ouai", "yes"},
-		{"oué", "yes"},	   {"wi", "yes"},      {"ui", "yes"},
-		{"dac", "yes"},	   {"d'ac", "yes"},    {"okay", "yes"},
-		{"oki", "yes"},	   {"nonnn", "no"},    {"nn", "no"},
-		{"nan", "no"},	   {"non merci", "no"},
+		{"ouiiii", "yes"},
+		{"OUI", "yes"},
+		{"ouai", "yes"},
+		{"oué", "yes"},
+		{"wi", "yes"},
+		{"ui", "yes"},
+		{"dac", "yes"},
+		{"d'ac", "yes"},
+		{"okay", "yes"},
+		{"oki", "yes"},
+		{"nonnn", "no"},
+		{"nn", "no"},
+		{"nan", "no"},
+		{"non merci", "no"},
 		{"Bonjour, oui avec plaisir, merci beaucoup !", "yes"},
 		{"slt oui mrc bcp", "yes"},
 		{"bjr, nn dsl", "no"},
@@ -318,9 +329,9 @@ static void test_negations(void **state)
 static void test_emoji(void **state)
 {
 	static const struct vec v[] = {
-		{"👍", "yes"}, {"👌", "yes"}, {"✅", "yes"}, {"👎", "no"},
-		{"❌", "no"},  {"🤔", "maybe"}, {"🙂", "yes"},
-		{"non 🙂", "no"}, {"😡", "?"},
+		{"👍", "yes"},	 {"👌", "yes"},	     {"✅", "yes"},
+		{"👎", "no"},	 {"❌", "no"},	     {"🤔", "maybe"},
+		{"🙂", "yes"}, {"non 🙂", "no"}, {"😡", "?"},
 	};
 	struct sm_question q = {.kind = SM_ANSWER_YESNO,
 				.criterion = "interest",
@@ -404,8 +415,8 @@ static void test_several_answers(void **state)
 		const char *text, *criterion, *value;
 		const char *also_c, *also_v;
 	} v[] = {
-		{"oui mais j'ai pas de voiture", "interest", "yes",
-		 "transport", "help_needed"},
+		{"oui mais j'ai pas de voiture", "interest", "yes", "transport",
+		 "help_needed"},
 		{"dispo oui, je prendrai le bus", "available", "yes",
 		 "transport", "public"},
 		{"oui j'ai une voiture et ma mère garde les enfants",
@@ -496,15 +507,24 @@ static void test_flags_and_confidence(void **state)
 static void test_numbers(void **state)
 {
 	static const struct vec v[] = {
-		{"2", "2"},		  {"deux", "2"},
-		{"vingt et un", "21"},	  {"dix-sept", "17"},
-		{"soixante-dix", "70"},	  {"soixante et onze", "71"},
-		{"quatre-vingt-dix-neuf", "99"}, {"quatre vingts", "80"},
-		{"deux cents", "200"},	  {"mille deux cents", "1200"},
-		{"j'ai 3 enfants", "3"},  {"aucun", "0"},
-		{"3 ou 4", "?"},	  {"entre 2 et 5", "?"},
-		{"2,5", "?"},		  {"jsp", "?"},
-		{"", "?"},		  {"12345678901234567890", "?"},
+		{"2", "2"},
+		{"deux", "2"},
+		{"vingt et un", "21"},
+		{"dix-sept", "17"},
+		{"soixante-dix", "70"},
+		{"soixante et onze", "71"},
+		{"quatre-vingt-dix-neuf", "99"},
+		{"quatre vingts", "80"},
+		{"deux cents", "200"},
+		{"mille deux cents", "1200"},
+		{"j'ai 3 enfants", "3"},
+		{"aucun", "0"},
+		{"3 ou 4", "?"},
+		{"entre 2 et 5", "?"},
+		{"2,5", "?"},
+		{"jsp", "?"},
+		{"", "?"},
+		{"12345678901234567890", "?"},
 	};
 	struct sm_question q = {.kind = SM_ANSWER_NUMBER,
 				.criterion = "children"};
