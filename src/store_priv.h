@@ -112,7 +112,8 @@ static inline int prep(struct sm_store *st, const char *sql, sqlite3_stmt **out)
 /*
  * Bind the variadic arguments by @types, one letter per parameter:
  *   'i' int64_t, 'd' int, 'z' int64_t stored as NULL when 0,
- *   's' const char * (NULL binds NULL), 't' const char * + size_t length.
+ *   's' const char * (NULL binds NULL), 't' const char * + size_t length,
+ *   'f' double.
  */
 static inline int bindv(struct sm_store *st, sqlite3_stmt *s, const char *types,
 			va_list ap)
@@ -140,6 +141,9 @@ static inline int bindv(struct sm_store *st, sqlite3_stmt *s, const char *types,
 			       : sqlite3_bind_null(s, i);
 			break;
 		}
+		case 'f':
+			rc = sqlite3_bind_double(s, i, va_arg(ap, double));
+			break;
 		case 't': {
 			const char *v = va_arg(ap, const char *);
 			size_t n = va_arg(ap, size_t);
