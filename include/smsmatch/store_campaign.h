@@ -68,6 +68,30 @@ int sm_store_campaign_list(struct sm_store *st, sm_store_campaign_fn fn,
 			   void *data);
 const char *sm_campaign_state_name(enum sm_campaign_state s);
 
+/* `smsmatch campaign status`: where the campaign's candidates stand. */
+struct sm_store_campaign_funnel {
+	int candidates;		/* imported */
+	int invited;		/* a conversation started */
+	int delivered;		/* first message delivered (status report) */
+	int consented;		/* latest "consent" answer is "yes" */
+	int answered;		/* replied at least once */
+	int complete;		/* outcome complete */
+	int shortlisted;	/* complete and compatible: for now complete */
+	int declined;		/* outcome declined */
+	int opted_out;		/* outcome opted_out */
+	int no_answer;		/* outcome no_answer */
+	int unreachable;	/* outcome unreachable */
+	int callback;		/* outcome callback */
+	int open;		/* outcome open */
+	int64_t reply_median;	/* median (first reply - start) in s; -1 if
+				 * nobody replied */
+	int replied_5h;		/* first reply within 5 hours of the start */
+};
+
+/* Fill @out for campaign @id.  -ENOENT for an unknown campaign. */
+int sm_store_campaign_funnel(struct sm_store *st, int64_t id,
+			     struct sm_store_campaign_funnel *out);
+
 /* ---- candidates */
 
 struct sm_store_candidate {
