@@ -36,4 +36,7 @@ int sm_cli_modems(int argc, char **argv, const struct sm_cli_globals *g);
 int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g);
 int sm_cli_inbox(int argc, char **argv, const struct sm_cli_globals *g);
 
+/* `smsmatch shortlist ID [--format F] [-o FILE]` (src/cli/shortlist.c) */
+int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g);
+
 #endif

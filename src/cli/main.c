@@ -22,6 +22,11 @@ static void usage(FILE *out)
 	      "  optout add|remove|list    numbers never texted again\n"
 	      "  inbox                     SMS received and not yet handled\n"
 	      "\n"
+	      "Advisor commands:\n"
+	      "  shortlist ID [--format csv|xlsx|json|html] [-o FILE]\n"
+	      "                            the ranked shortlist of a "
+	      "campaign\n"
+	      "\n"
 	      "Technician commands:\n"
 	      "  modem probe DEVICE        identity, SIM, registration, signal, "
 	      "SMS support\n"
@@ -88,6 +93,8 @@ int main(int argc, char **argv)
 		return sm_cli_optout(argc - i, argv + i, &g);
 	if (strcmp(argv[i], "inbox") == 0)
 		return sm_cli_inbox(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "shortlist") == 0)
+		return sm_cli_shortlist(argc - i, argv + i, &g);
 	fprintf(stderr, "smsmatch: unknown command '%s' (see smsmatch --help)\n",
 		argv[i]);
 	return SM_EXIT_USAGE;
