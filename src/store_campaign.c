@@ -157,7 +157,7 @@ int sm_store_campaign_add(struct sm_store *st,
 		  "INSERT INTO campaigns (name, script, trade, start_date,"
 		  " end_date, place, seats, prerequisites, state, created_at)"
 		  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?)",
-		  "sssssssdi", c->name, c->script, c->trade, c->start_date,
+		  "ssssssdsi", c->name, c->script, c->trade, c->start_date,
 		  c->end_date, c->place, c->seats, c->prerequisites, now);
 	if (rc == 0 && id)
 		*id = sqlite3_last_insert_rowid(st->db);
@@ -301,6 +301,7 @@ static int reply_times(struct sm_store *st, int64_t id,
 		if (d[n] <= 5 * 3600)
 			f->replied_5h++;
 		n++;
+		rc = 0;
 	}
 	if (rc == 0 && n)
 		f->reply_median =
