@@ -80,7 +80,13 @@ static int write_file(const struct sm_shortlist *sl, enum fmt f,
 		return sl_err("out of memory");
 	snprintf(tmp, n, "%s.tmp", path);
 	if (f == FMT_XLSX) {
-		rc = sm_export_xlsx(sl, tmp);
+		/* Say why in one line before libxlsxwriter says it its way. */
+		out = fopen(tmp, "w");
+		rc = out ? 0 : -errno;
+		if (out)
+			fclose(out);
+		if (!rc)
+			rc = sm_export_xlsx(sl, tmp);
 	} else {
 		out = fopen(tmp, "w");
 		if (!out) {
