@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "smsmatch/shortlist.h"
@@ -29,13 +30,15 @@ static const char css[] =
 	"min-width:88px;text-align:center;background:#f3f7f9}"
 	".funnel b{display:block;font-size:14pt}"
 	".note{font-size:8.5pt;color:#444;margin:4px 0 8px}"
-	"table{border-collapse:collapse;width:100%}"
+	"table{border-collapse:collapse;width:100%;table-layout:fixed}"
 	"th,td{border:1px solid #aab;padding:3px 4px;vertical-align:top;"
 	"text-align:left}"
-	"th{background:#355;color:#fff;font-size:8.5pt}"
+	"th{background:#355;color:#fff;font-size:8pt}"
+	".tel{white-space:nowrap;font-size:8pt}"
 	"thead{display:table-header-group}"
 	"tr{page-break-inside:avoid;break-inside:avoid}"
-	"td{font-size:8.5pt;overflow-wrap:anywhere}"
+	"td{font-size:8.5pt;overflow-wrap:break-word}"
+	".raw{overflow-wrap:anywhere}"
 	"tr.group td{background:#e4ebef;font-weight:bold;font-size:9pt}"
 	".v{font-weight:bold;display:block}"
 	".raw{font-style:italic;color:#333;display:block;white-space:pre-wrap}"
@@ -49,7 +52,7 @@ static const char css[] =
 	".b-bad{background:#f8e0e0;border-color:#b55;color:#6a1010}"
 	".s1{color:#145214;font-weight:bold}.s2{color:#0d3a66;"
 	"font-weight:bold}.s3{color:#6a4a00}.s4{color:#6a1010}"
-	"td.dec{min-width:90px}"
+
 	".tr{page-break-before:always;break-before:page}"
 	".msg{margin:4px 0;padding:4px 8px;border-radius:6px;max-width:80%;"
 	"white-space:pre-wrap;overflow-wrap:anywhere}"
@@ -87,6 +90,33 @@ static void esc(FILE *out, const char *s)
 			fputc(*s, out);
 		}
 	}
+}
+
+/* Longest reply shown whole in the table (code points); the transcript
+ * pages hold every word. */
+#define CELL_WORDS_MAX 180
+
+/* @s escaped, cut after CELL_WORDS_MAX code points with a pointer to the
+ * transcript. */
+static void esc_cut(FILE *out, const char *s)
+{
+	size_t n = 0, i = 0;
+	char *head;
+
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 &&
+		    n++ == CELL_WORDS_MAX)
+			break;
+	}
+	if (!s[i]) {
+		esc(out, s);
+		return;
+	}
+	head = strndup(s, i);
+	if (head)
+		esc(out, head);
+	free(head);
+	fputs("… <i>(suite dans la transcription)</i>", out);
 }
 
 /* "2026-03-12" -> "12/03/2026"; anything else escaped as it is. */
@@ -211,7 +241,16 @@ static void table(const struct sm_shortlist *sl, FILE *out)
 	      "déclarés uniquement, sans score : à l'intérieur d'un groupe, "
 	      "par ordre de première réponse puis par nom. Le logiciel "
 	      "n'écarte personne : la décision vous revient.</p>\n"
-	      "<table>\n<thead><tr><th>Rang</th><th>Candidat</th>"
+	      "<table>\n",
+	      out);
+	/* Fixed layout: the criteria share what the other columns leave. */
+	fprintf(out, "<colgroup><col style=\"width:4.5%%\">"
+		"<col style=\"width:10%%\"><col style=\"width:9.5%%\">");
+	for (size_t i = 0; i < sl->ncriteria; i++)
+		fprintf(out, "<col style=\"width:%.2f%%\">",
+			55.0 / (double)(sl->ncriteria ? sl->ncriteria : 1));
+	fputs("<col style=\"width:11%\"><col style=\"width:10%\">"
+	      "</colgroup>\n<thead><tr><th>Rang</th><th>Candidat</th>"
 	      "<th>Statut</th>",
 	      out);
 	for (size_t i = 0; i < sl->ncriteria; i++) {
@@ -232,13 +271,14 @@ static void table(const struct sm_shortlist *sl, FILE *out)
 				group_titles[group >= 1 && group <= 4 ?
 						     group : 4]);
 		}
-		fprintf(out, "<tr><td>%d</td><td><b>", r->rank);
+		fprintf(out, "<tr><td>%d</td><td class=\"who\"><b>", r->rank);
 		esc(out, r->cand.first_name);
 		fputs(" ", out);
 		esc(out, r->cand.last_name);
-		fputs("</b><br>", out);
+		fputs("</b><br><span class=\"tel\">", out);
 		esc(out, sm_sl_phone_display(r->cand.phone, buf, sizeof(buf)));
-		fprintf(out, "</td><td class=\"s%d\">%s</td>", r->group,
+		fputs("</span>", out);
+		fprintf(out, "</td><td class=\"st s%d\">%s</td>", r->group,
 			sm_sl_status_label(r->status));
 		for (size_t i = 0; i < sl->ncriteria; i++) {
 			const struct sm_sl_answer *a = &r->answers[i];
@@ -247,11 +287,11 @@ static void table(const struct sm_shortlist *sl, FILE *out)
 				fputs("<td>—</td>", out);
 				continue;
 			}
-			fprintf(out, "<td%s><span class=\"v\">",
-				crit_flagged(r, i) ? " class=\"low\"" : "");
+			fprintf(out, "<td class=\"crit%s\"><span class=\"v\">",
+				crit_flagged(r, i) ? " low" : "");
 			esc(out, sm_sl_value_label(sl->criteria[i], a->value));
 			fputs("</span><span class=\"raw\">« ", out);
-			esc(out, a->raw ? a->raw : "");
+			esc_cut(out, a->raw ? a->raw : "");
 			fputs(" »</span><span class=\"how\">", out);
 			esc(out, strcmp(a->method, "rules") == 0 ? "règles" :
 				 strcmp(a->method, "llm") == 0	 ? "IA" :

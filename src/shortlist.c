@@ -60,6 +60,7 @@ static const struct label value_labels[] = {
 	{"none", "aucun"},
 	{"not_needed", "pas besoin"},
 	{"solved", "solution trouvée"},
+	{"text", "réponse libre"},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
