@@ -445,25 +445,68 @@ static int import_row(struct sm_store *st, int64_t campaign_id,
 		    r->line, now);
 }
 
+int sm_store_candidates_import_stream(struct sm_store *st, int64_t campaign_id,
+				      sm_store_candidate_next_fn next,
+				      void *data, int64_t now,
+				      struct sm_store_import_report *rep)
+{
+	struct sm_store_import_report r = {0};
+	struct sm_store_candidate *row;
+	struct sm_store_campaign c;
+	int rc;
+
+	if (rep)
+		*rep = r;
+	/* About 2.4 KB: on the heap. */
+	row = malloc(sizeof(*row));
+	if (!row)
+		return -ENOMEM;
+	rc = begin(st);
+	if (rc) {
+		free(row);
+		return rc;
+	}
+	rc = campaign_get(st, campaign_id, &c);
+	if (rc == 0 && c.state == SM_CAMPAIGN_CLOSED)
+		rc = -EINVAL;
+	while (rc == 0) {
+		memset(row, 0, sizeof(*row));
+		rc = next(row, data);
+		if (rc <= 0)
+			break;
+		rc = import_row(st, campaign_id, row, now, &r);
+	}
+	free(row);
+	rc = finish(st, rc);
+	if (rep && rc == 0)
+		*rep = r;
+	return rc;
+}
+
+/* The rows of an array, for sm_store_candidates_import(). */
+struct row_array {
+	const struct sm_store_candidate *rows; /* the array */
+	size_t n, i;			       /* its size, next row */
+};
+
+static int next_in_array(struct sm_store_candidate *row, void *data)
+{
+	struct row_array *a = data;
+
+	if (a->i == a->n)
+		return 0;
+	*row = a->rows[a->i++];
+	return 1;
+}
+
 int sm_store_candidates_import(struct sm_store *st, int64_t campaign_id,
 			       const struct sm_store_candidate *rows, size_t n,
 			       int64_t now, struct sm_store_import_report *rep)
 {
-	struct sm_store_import_report r = {0};
-	struct sm_store_campaign c;
-	int rc = begin(st);
+	struct row_array a = {rows, n, 0};
 
-	if (rc)
-		return rc;
-	rc = campaign_get(st, campaign_id, &c);
-	if (rc == 0 && c.state == SM_CAMPAIGN_CLOSED)
-		rc = -EINVAL;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = import_row(st, campaign_id, &rows[i], now, &r);
-	rc = finish(st, rc);
-	if (rep)
-		*rep = rc == 0 ? r : (struct sm_store_import_report){0};
-	return rc;
+	return sm_store_candidates_import_stream(st, campaign_id, next_in_array,
+						 &a, now, rep);
 }
 
 int sm_store_candidates_list(struct sm_store *st, int64_t campaign_id,

@@ -123,6 +123,20 @@ int sm_store_candidates_import(struct sm_store *st, int64_t campaign_id,
 			       const struct sm_store_candidate *rows,
 			       size_t n, int64_t now,
 			       struct sm_store_import_report *rep);
+/*
+ * The same, rows pulled one at a time from @next (so a 100 000-row file
+ * needs no array): @next fills *@row and returns 1, returns 0 at the end,
+ * or a negative errno to abandon the import (rolled back, returned).  Still
+ * ONE transaction: the database is locked for writing meanwhile, so @next
+ * must not wait on anything slow.
+ */
+typedef int (*sm_store_candidate_next_fn)(struct sm_store_candidate *row,
+					  void *data);
+int sm_store_candidates_import_stream(struct sm_store *st,
+				      int64_t campaign_id,
+				      sm_store_candidate_next_fn next,
+				      void *data, int64_t now,
+				      struct sm_store_import_report *rep);
 typedef int (*sm_store_candidate_fn)(const struct sm_store_candidate *c,
 				     void *data);
 int sm_store_candidates_list(struct sm_store *st, int64_t campaign_id,

@@ -396,6 +396,51 @@ static void test_import_all_or_nothing(void **state)
 	sm_store_close(st);
 }
 
+/* A stream of rows that fails after @fail_at rows. */
+struct stream {
+	int i, n, fail_at;
+};
+
+static int next_row(struct sm_store_candidate *row, void *data)
+{
+	struct stream *s = data;
+	char phone[16];
+
+	if (s->i == s->fail_at)
+		return -EILSEQ;
+	if (s->i == s->n)
+		return 0;
+	snprintf(phone, sizeof(phone), "+3370000%04d", s->i);
+	*row = cand("S", phone, s->i + 2);
+	s->i++;
+	return 1;
+}
+
+static void test_import_stream(void **state)
+{
+	struct sm_store *st = open_db(":memory:");
+	int64_t id = add_campaign(st, "stream");
+	struct sm_store_import_report rep;
+	struct cand_list l = {0};
+	struct stream s = {0, 50, 40};
+
+	/* The source fails at row 40: nothing stays. */
+	assert_int_equal(sm_store_candidates_import_stream(st, id, next_row, &s,
+							   T0, &rep),
+			 -EILSEQ);
+	assert_int_equal(rep.added, 0);
+	assert_int_equal(sm_store_candidates_list(st, id, collect_cand, &l), 0);
+	assert_int_equal(l.n, 0);
+	s = (struct stream){0, 50, -1};
+	assert_int_equal(sm_store_candidates_import_stream(st, id, next_row, &s,
+							   T0, &rep),
+			 0);
+	assert_int_equal(rep.added, 50);
+	assert_int_equal(sm_store_candidates_list(st, id, collect_cand, &l), 0);
+	assert_int_equal(l.n, 50);
+	sm_store_close(st);
+}
+
 static void test_import_file_persists(void **state)
 {
 	struct tmpdb t;
@@ -964,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(test_campaign_list),
 		cmocka_unit_test(test_import_merge_optout),
 		cmocka_unit_test(test_import_all_or_nothing),
+		cmocka_unit_test(test_import_stream),
 		cmocka_unit_test(test_import_file_persists),
 		cmocka_unit_test(test_conversations),
 		cmocka_unit_test(test_uncontacted),
