@@ -209,7 +209,8 @@ const char *sm_sl_status_label(enum sm_sl_status s);
 
 /*
  * Flag @f of row @r of @sl as a stable code ("low_confidence:transport",
- * "callback", "transport_aid") or as French for the advisor
+ * "callback", "transport_aid:transport": kind, then ':' and the criterion
+ * when it is about one) or as French for the advisor
  * ("transport : interprétation incertaine (confiance 55 %)"), into @buf
  * of @len bytes (always NUL-terminated, cut if short).  Returns @buf.
  */
