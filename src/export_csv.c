@@ -70,8 +70,9 @@ static void row(const struct sm_shortlist *sl, const struct sm_sl_row *r,
 	for (size_t i = 0; i < sl->ncriteria; i++) {
 		const struct sm_sl_answer *a = &r->answers[i];
 
-		field(out, a->answered ?
-			   sm_sl_value_label(sl->criteria[i], a->value) : "",
+		field(out,
+		      a->answered ? sm_sl_value_label(sl->criteria[i], a->value)
+				  : "",
 		      false);
 		field(out, a->answered && a->raw ? a->raw : "", false);
 	}

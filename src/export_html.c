@@ -148,10 +148,10 @@ static void campaign_head(const struct sm_shortlist *sl, FILE *out)
 		int n;
 		const char *label;
 	} steps[] = {
-		{f->candidates, "candidats"},  {f->invited, "invités"},
-		{f->delivered, "SMS reçus"},   {f->consented, "ont accepté"},
-		{f->answered, "ont répondu"},  {f->complete, "complets"},
-		{f->shortlisted, "retenus"},   {f->opted_out, "STOP"},
+		{f->candidates, "candidats"},	  {f->invited, "invités"},
+		{f->delivered, "SMS reçus"},	  {f->consented, "ont accepté"},
+		{f->answered, "ont répondu"},	  {f->complete, "complets"},
+		{f->shortlisted, "retenus"},	  {f->opted_out, "STOP"},
 		{f->unreachable, "injoignables"},
 	};
 
@@ -245,7 +245,7 @@ static void table(const struct sm_shortlist *sl, FILE *out)
 	      out);
 	/* Fixed layout: the criteria share what the other columns leave. */
 	fprintf(out, "<colgroup><col style=\"width:4.5%%\">"
-		"<col style=\"width:10%%\"><col style=\"width:9.5%%\">");
+		     "<col style=\"width:10%%\"><col style=\"width:9.5%%\">");
 	for (size_t i = 0; i < sl->ncriteria; i++)
 		fprintf(out, "<col style=\"width:%.2f%%\">",
 			55.0 / (double)(sl->ncriteria ? sl->ncriteria : 1));
@@ -258,18 +258,18 @@ static void table(const struct sm_shortlist *sl, FILE *out)
 		esc(out, sm_sl_criterion_label(sl->criteria[i]));
 		fputs("</th>", out);
 	}
-	fputs("<th>Alertes</th><th>Décision</th></tr></thead>\n<tbody>\n",
-	      out);
+	fputs("<th>Alertes</th><th>Décision</th></tr></thead>\n<tbody>\n", out);
 	for (size_t n = 0; n < sl->nrows; n++) {
 		const struct sm_sl_row *r = &sl->rows[n];
 
 		if (r->group != group) {
 			group = r->group;
-			fprintf(out, "<tr class=\"group\"><td colspan=\"%zu\">"
+			fprintf(out,
+				"<tr class=\"group\"><td colspan=\"%zu\">"
 				"%s</td></tr>\n",
 				sl->ncriteria + 5,
-				group_titles[group >= 1 && group <= 4 ?
-						     group : 4]);
+				group_titles[group >= 1 && group <= 4 ? group
+								      : 4]);
 		}
 		fprintf(out, "<tr><td>%d</td><td class=\"who\"><b>", r->rank);
 		esc(out, r->cand.first_name);
@@ -293,11 +293,11 @@ static void table(const struct sm_shortlist *sl, FILE *out)
 			fputs("</span><span class=\"raw\">« ", out);
 			esc_cut(out, a->raw ? a->raw : "");
 			fputs(" »</span><span class=\"how\">", out);
-			esc(out, strcmp(a->method, "rules") == 0 ? "règles" :
-				 strcmp(a->method, "llm") == 0	 ? "IA" :
-				 strcmp(a->method, "advisor") == 0 ?
-								   "conseiller" :
-								   a->method);
+			esc(out, strcmp(a->method, "rules") == 0 ? "règles"
+				 : strcmp(a->method, "llm") == 0 ? "IA"
+				 : strcmp(a->method, "advisor") == 0
+					 ? "conseiller"
+					 : a->method);
 			fprintf(out, " · %d %%</span></td>",
 				(int)(a->confidence * 100 + 0.5));
 		}
@@ -321,8 +321,10 @@ static void transcripts(const struct sm_shortlist *sl, FILE *out)
 
 		if (!r->nmsgs)
 			continue;
-		fprintf(out, "<section class=\"tr\"><h2>Transcription — "
-			"n° %d, ", r->rank);
+		fprintf(out,
+			"<section class=\"tr\"><h2>Transcription — "
+			"n° %d, ",
+			r->rank);
 		esc(out, r->cand.first_name);
 		fputs(" ", out);
 		esc(out, r->cand.last_name);
@@ -330,8 +332,10 @@ static void transcripts(const struct sm_shortlist *sl, FILE *out)
 		for (size_t i = 0; i < r->nmsgs; i++) {
 			const struct sm_sl_message *m = &r->msgs[i];
 
-			fprintf(out, "<div class=\"msg %s\"><span class=\"at\">"
-				"%s, ", m->inbound ? "in" : "out",
+			fprintf(out,
+				"<div class=\"msg %s\"><span class=\"at\">"
+				"%s, ",
+				m->inbound ? "in" : "out",
 				m->inbound ? "Candidat" : "Agence");
 			time_fr(out, m->at);
 			fputs("</span>", out);

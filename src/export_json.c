@@ -114,17 +114,19 @@ static json_t *row_json(const struct sm_shortlist *sl,
 	}
 	json_object_set_new(o, "criteria", crit);
 	for (size_t i = 0; i < r->nflags; i++)
-		json_array_append_new(flags, jstr(sm_sl_flag_code(
-					sl, &r->flags[i], buf, sizeof(buf))));
+		json_array_append_new(flags,
+				      jstr(sm_sl_flag_code(sl, &r->flags[i],
+							   buf, sizeof(buf))));
 	json_object_set_new(o, "flags", flags);
 	for (size_t i = 0; i < r->nmsgs; i++) {
 		json_t *m = json_object();
 
-		json_object_set_new(m, "at", json_string(sm_sl_iso_time(
-					r->msgs[i].at, buf, sizeof(buf))));
-		json_object_set_new(m, "direction",
-				    json_string(r->msgs[i].inbound ? "in" :
-								     "out"));
+		json_object_set_new(m, "at",
+				    json_string(sm_sl_iso_time(
+					    r->msgs[i].at, buf, sizeof(buf))));
+		json_object_set_new(
+			m, "direction",
+			json_string(r->msgs[i].inbound ? "in" : "out"));
 		json_object_set_new(m, "text", jstr(r->msgs[i].text));
 		json_array_append_new(tr, m);
 	}
@@ -147,8 +149,8 @@ int sm_export_json(const struct sm_shortlist *sl, FILE *out)
 		if (json_array_append_new(cands, row_json(sl, &sl->rows[i])))
 			rc = -ENOMEM;
 	json_object_set_new(root, "candidates", cands);
-	if (!rc && json_dumpf(root, out,
-			      JSON_PRESERVE_ORDER | JSON_INDENT(2)) < 0)
+	if (!rc &&
+	    json_dumpf(root, out, JSON_PRESERVE_ORDER | JSON_INDENT(2)) < 0)
 		rc = -EIO;
 	json_decref(root);
 	if (!rc && (fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out)))

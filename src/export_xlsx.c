@@ -34,8 +34,8 @@ struct xfmt {
 };
 
 /* Write @s at (@r, @c) as a string, neutralised for Excel. */
-static lxw_error put(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
-		     const char *s, lxw_format *f)
+static lxw_error put(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+		     lxw_format *f)
 {
 	char buf[SM_STORE_TEXT_MAX + 2];
 
@@ -136,8 +136,7 @@ static int shortlist_sheet(const struct sm_shortlist *sl, lxw_worksheet *ws,
 			char one[256];
 			int w;
 
-			sm_sl_flag_label(sl, r, &r->flags[k], one,
-					 sizeof(one));
+			sm_sl_flag_label(sl, r, &r->flags[k], one, sizeof(one));
 			w = snprintf(buf + used, sizeof(buf) - used, "%s%s",
 				     k ? "\n" : "", one);
 			if (w < 0 || (size_t)w >= sizeof(buf) - used)
@@ -159,11 +158,15 @@ static void funnel_sheet(const struct sm_shortlist *sl, lxw_worksheet *ws,
 		const char *label;
 		int n;
 	} steps[] = {
-		{"candidats", f->candidates},	{"invités", f->invited},
-		{"SMS reçus", f->delivered},	{"ont accepté", f->consented},
-		{"ont répondu", f->answered},	{"complets", f->complete},
+		{"candidats", f->candidates},
+		{"invités", f->invited},
+		{"SMS reçus", f->delivered},
+		{"ont accepté", f->consented},
+		{"ont répondu", f->answered},
+		{"complets", f->complete},
 		{"retenus (groupes 1 et 2)", f->shortlisted},
-		{"STOP", f->opted_out},		{"injoignables", f->unreachable},
+		{"STOP", f->opted_out},
+		{"injoignables", f->unreachable},
 	};
 	lxw_row_t r = 0;
 

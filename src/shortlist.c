@@ -192,8 +192,7 @@ const char *sm_sl_flag_code(const struct sm_shortlist *sl,
 
 const char *sm_sl_flag_label(const struct sm_shortlist *sl,
 			     const struct sm_sl_row *r,
-			     const struct sm_sl_flag *f, char *buf,
-			     size_t len)
+			     const struct sm_sl_flag *f, char *buf, size_t len)
 {
 	const char *c = sm_sl_criterion_label(flag_criterion(sl, f));
 	int pct = 0;
@@ -202,15 +201,19 @@ const char *sm_sl_flag_label(const struct sm_shortlist *sl,
 		pct = (int)(r->answers[f->criterion].confidence * 100 + 0.5);
 	switch (f->kind) {
 	case SM_SL_FLAG_LOW_CONFIDENCE:
-		snprintf(buf, len, "%s : interprétation incertaine "
-				   "(confiance %d %%)", c, pct);
+		snprintf(buf, len,
+			 "%s : interprétation incertaine "
+			 "(confiance %d %%)",
+			 c, pct);
 		break;
 	case SM_SL_FLAG_CONDITIONAL:
 		snprintf(buf, len, "%s : réponse sous condition", c);
 		break;
 	case SM_SL_FLAG_LLM:
-		snprintf(buf, len, "%s : lu par l'IA (confiance %d %%), "
-				   "à vérifier", c, pct);
+		snprintf(buf, len,
+			 "%s : lu par l'IA (confiance %d %%), "
+			 "à vérifier",
+			 c, pct);
 		break;
 	case SM_SL_FLAG_CALLBACK:
 		snprintf(buf, len, "demande à être rappelé");
@@ -219,12 +222,14 @@ const char *sm_sl_flag_label(const struct sm_shortlist *sl,
 		snprintf(buf, len, "disponible en partie : à voir ensemble");
 		break;
 	case SM_SL_FLAG_TRANSPORT_AID:
-		snprintf(buf, len, "besoin de transport : aide régionale "
-				   "ou covoiturage");
+		snprintf(buf, len,
+			 "besoin de transport : aide régionale "
+			 "ou covoiturage");
 		break;
 	case SM_SL_FLAG_CHILDCARE_AID:
-		snprintf(buf, len, "besoin de garde : aide à la garde "
-				   "d'enfants");
+		snprintf(buf, len,
+			 "besoin de garde : aide à la garde "
+			 "d'enfants");
 		break;
 	case SM_SL_FLAG_NOT_MET:
 		snprintf(buf, len, "%s : critère non rempli", c);
@@ -453,11 +458,11 @@ int sm_shortlist_add_message(struct sm_shortlist *sl, int64_t conversation_id,
 
 /* What one criterion's answer says about compatibility, worst last. */
 enum verdict {
-	V_OK,	     /* compatible */
-	V_COND,	     /* compatible if a need is met (group 2) */
-	V_MISSING,   /* not answered, "maybe" or unknown (group 3) */
-	V_NOT_MET,   /* a "no" to a requirement (group 4) */
-	V_DECLINED,  /* consent or interest "no" (group 4) */
+	V_OK,	    /* compatible */
+	V_COND,	    /* compatible if a need is met (group 2) */
+	V_MISSING,  /* not answered, "maybe" or unknown (group 3) */
+	V_NOT_MET,  /* a "no" to a requirement (group 4) */
+	V_DECLINED, /* consent or interest "no" (group 4) */
 };
 
 static bool in_list(const char *v, const char *const *list)
@@ -758,15 +763,13 @@ static int row_id_cmp(const void *pa, const void *pb)
 	return a->cand.id < b->cand.id ? -1 : a->cand.id > b->cand.id;
 }
 
-static int load_conversation(const struct sm_store_conversation *c,
-			     void *data)
+static int load_conversation(const struct sm_store_conversation *c, void *data)
 {
 	struct load *ld = data;
 	struct sm_sl_row key, *r;
 
 	key.cand.id = c->candidate_id;
-	r = bsearch(&key, ld->sl->rows, ld->sl->nrows, sizeof(key),
-		    row_id_cmp);
+	r = bsearch(&key, ld->sl->rows, ld->sl->nrows, sizeof(key), row_id_cmp);
 	/* One conversation per candidate; the latest wins if ever two. */
 	if (r && (!r->contacted || c->id > r->conv.id)) {
 		r->contacted = true;
@@ -787,8 +790,7 @@ static int load_message(const struct sm_store_transcript_row *m, void *data)
 {
 	struct load *ld = data;
 
-	ld->rc = row_add_message(ld->row, m->at, m->inbound, m->text,
-				 m->state);
+	ld->rc = row_add_message(ld->row, m->at, m->inbound, m->text, m->state);
 	return ld->rc;
 }
 

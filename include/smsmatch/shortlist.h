@@ -41,15 +41,15 @@
 
 /* Where a candidate stands, by the declared criteria. */
 enum sm_sl_status {
-	SM_SL_COMPATIBLE,     /* group 1: complete and compatible */
-	SM_SL_CONDITIONAL,    /* group 2: compatible if a need is met */
-	SM_SL_INCOMPLETE,     /* group 3: criteria missing or unsure */
-	SM_SL_NOT_CONTACTED,  /* group 3: no conversation yet */
-	SM_SL_NOT_MET,	      /* group 4: a criterion answered "no" */
-	SM_SL_DECLINED,	      /* group 4: consent or interest "no" */
-	SM_SL_OPTED_OUT,      /* group 4: STOP */
-	SM_SL_UNREACHABLE,    /* group 4: the first message failed */
-	SM_SL_NO_ANSWER,      /* group 4: ended without a single reply */
+	SM_SL_COMPATIBLE,    /* group 1: complete and compatible */
+	SM_SL_CONDITIONAL,   /* group 2: compatible if a need is met */
+	SM_SL_INCOMPLETE,    /* group 3: criteria missing or unsure */
+	SM_SL_NOT_CONTACTED, /* group 3: no conversation yet */
+	SM_SL_NOT_MET,	     /* group 4: a criterion answered "no" */
+	SM_SL_DECLINED,	     /* group 4: consent or interest "no" */
+	SM_SL_OPTED_OUT,     /* group 4: STOP */
+	SM_SL_UNREACHABLE,   /* group 4: the first message failed */
+	SM_SL_NO_ANSWER,     /* group 4: ended without a single reply */
 };
 
 /* What an advisor should look at in a row. */
@@ -66,8 +66,8 @@ enum sm_sl_flag_kind {
 };
 
 #define SM_SL_CRITERION_MAX 32 /* criterion name with NUL */
-#define SM_SL_CRITERIA_MAX 24  /* criteria columns of one shortlist */
-#define SM_SL_FLAGS_MAX 32     /* flags of one row */
+#define SM_SL_CRITERIA_MAX  24 /* criteria columns of one shortlist */
+#define SM_SL_FLAGS_MAX	    32 /* flags of one row */
 
 /* One flag: its kind and the criterion it is about (-1: the row). */
 struct sm_sl_flag {
@@ -77,14 +77,14 @@ struct sm_sl_flag {
 
 /* A candidate's latest answer to one criterion. */
 struct sm_sl_answer {
-	bool answered;			/* false: no answer (other fields 0) */
-	char value[48];			/* interpretation: "car" */
-	char *raw;			/* the candidate's words (malloc'd,
-					 * NULL when not answered) */
-	double confidence;		/* 0..1 */
-	char method[16];		/* "rules", "llm", "advisor" */
-	unsigned flags;			/* SM_ANSWER_F_* */
-	int64_t at;			/* when */
+	bool answered;	   /* false: no answer (other fields 0) */
+	char value[48];	   /* interpretation: "car" */
+	char *raw;	   /* the candidate's words (malloc'd,
+			    * NULL when not answered) */
+	double confidence; /* 0..1 */
+	char method[16];   /* "rules", "llm", "advisor" */
+	unsigned flags;	   /* SM_ANSWER_F_* */
+	int64_t at;	   /* when */
 };
 
 /* One message of the transcript (text owned by the row). */
@@ -96,19 +96,19 @@ struct sm_sl_message {
 
 /* One candidate's row. */
 struct sm_sl_row {
-	int rank;				/* 1.. after sm_shortlist_rank() */
-	int group;				/* 1..4 */
-	enum sm_sl_status status;		/* see above */
-	struct sm_store_candidate cand;		/* the candidate (copy) */
-	bool contacted;				/* conv is valid */
-	struct sm_store_conversation conv;	/* its conversation */
+	int rank;			   /* 1.. after sm_shortlist_rank() */
+	int group;			   /* 1..4 */
+	enum sm_sl_status status;	   /* see above */
+	struct sm_store_candidate cand;	   /* the candidate (copy) */
+	bool contacted;			   /* conv is valid */
+	struct sm_store_conversation conv; /* its conversation */
 	struct sm_sl_answer answers[SM_SL_CRITERIA_MAX]; /* per criterion */
-	struct sm_sl_flag flags[SM_SL_FLAGS_MAX];	/* after ranking */
-	size_t nflags;				/* how many */
-	struct sm_sl_message *msgs;		/* transcript, time order */
-	size_t nmsgs, msgs_cap;			/* used, allocated */
-	bool delivered;				/* the first outbound message
-						 * was delivered */
+	struct sm_sl_flag flags[SM_SL_FLAGS_MAX];	 /* after ranking */
+	size_t nflags;					 /* how many */
+	struct sm_sl_message *msgs; /* transcript, time order */
+	size_t nmsgs, msgs_cap;	    /* used, allocated */
+	bool delivered;		    /* the first outbound message
+				     * was delivered */
 };
 
 /* The funnel of the campaign: the counts `campaign status` shows
@@ -128,15 +128,16 @@ struct sm_sl_funnel {
 
 /* The shortlist of one campaign. */
 struct sm_shortlist {
-	struct sm_store_campaign campaign;		 /* its campaign */
-	char criteria[SM_SL_CRITERIA_MAX][SM_SL_CRITERION_MAX]; /* columns:
-					 * the standard ones, then others in
-					 * order of first appearance */
-	size_t ncriteria;				 /* how many */
-	struct sm_sl_row *rows;				 /* ranked after
-							  * sm_shortlist_rank */
-	size_t nrows, rows_cap;				 /* used, allocated */
-	struct sm_sl_funnel funnel;			 /* after ranking */
+	struct sm_store_campaign campaign; /* its campaign */
+	char criteria[SM_SL_CRITERIA_MAX]
+		     [SM_SL_CRITERION_MAX]; /* columns:
+					     * the standard ones, then others in
+					     * order of first appearance */
+	size_t ncriteria;		    /* how many */
+	struct sm_sl_row *rows;		    /* ranked after
+					     * sm_shortlist_rank */
+	size_t nrows, rows_cap;		    /* used, allocated */
+	struct sm_sl_funnel funnel;	    /* after ranking */
 };
 
 /*
@@ -218,8 +219,7 @@ const char *sm_sl_flag_code(const struct sm_shortlist *sl,
 			    const struct sm_sl_flag *f, char *buf, size_t len);
 const char *sm_sl_flag_label(const struct sm_shortlist *sl,
 			     const struct sm_sl_row *r,
-			     const struct sm_sl_flag *f, char *buf,
-			     size_t len);
+			     const struct sm_sl_flag *f, char *buf, size_t len);
 
 /*
  * @phone as an advisor reads it: "06 12 34 56 78" for a French mobile in

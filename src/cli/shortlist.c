@@ -113,8 +113,8 @@ static int write_file(const struct sm_shortlist *sl, enum fmt f,
 int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	const char *id_arg = NULL, *path = NULL, *fmt_arg = "csv";
-	const char *cfg_path = g->config_path ? g->config_path :
-						SM_CONFIG_DEFAULT_PATH;
+	const char *cfg_path =
+		g->config_path ? g->config_path : SM_CONFIG_DEFAULT_PATH;
 	struct sm_config *cfg = NULL;
 	struct sm_store *st = NULL;
 	struct sm_shortlist *sl = NULL;
@@ -147,8 +147,9 @@ int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g)
 	errno = 0;
 	id = strtoll(id_arg, &end, 10);
 	if (errno || *end || end == id_arg || id <= 0) {
-		fprintf(stderr, "smsmatch: shortlist: '%s' is not a campaign "
-				"id\n",
+		fprintf(stderr,
+			"smsmatch: shortlist: '%s' is not a campaign "
+			"id\n",
 			id_arg);
 		return SM_EXIT_USAGE;
 	}
@@ -161,8 +162,9 @@ int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g)
 	else if (strcmp(fmt_arg, "html") == 0)
 		f = FMT_HTML;
 	else {
-		fprintf(stderr, "smsmatch: shortlist: unknown format '%s' "
-				"(csv, xlsx, json, html)\n",
+		fprintf(stderr,
+			"smsmatch: shortlist: unknown format '%s' "
+			"(csv, xlsx, json, html)\n",
 			fmt_arg);
 		return SM_EXIT_USAGE;
 	}
@@ -191,10 +193,12 @@ int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g)
 		goto out;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "smsmatch: shortlist: reading campaign %lld: "
-				"%s\n",
-			id, *sm_store_errmsg(st) ? sm_store_errmsg(st) :
-						  strerror(-rc));
+		fprintf(stderr,
+			"smsmatch: shortlist: reading campaign %lld: "
+			"%s\n",
+			id,
+			*sm_store_errmsg(st) ? sm_store_errmsg(st)
+					     : strerror(-rc));
 		goto out;
 	}
 	if (path && strcmp(path, "-") != 0) {

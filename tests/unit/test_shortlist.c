@@ -71,9 +71,8 @@ static void add(struct sm_shortlist *sl, int64_t id, const char *first,
 	v.outcome = outcome < 0 ? SM_CONV_OPEN : (enum sm_conv_outcome)outcome;
 	v.started_at = T0;
 	v.first_reply_at = reply;
-	assert_int_equal(sm_shortlist_add_candidate(sl, &c,
-						    outcome < 0 ? NULL : &v),
-			 0);
+	assert_int_equal(
+		sm_shortlist_add_candidate(sl, &c, outcome < 0 ? NULL : &v), 0);
 	if (!spec || !*spec)
 		return;
 	snprintf(buf, sizeof(buf), "%s", spec);
@@ -108,8 +107,8 @@ static void add(struct sm_shortlist *sl, int64_t id, const char *first,
 }
 
 /* The flag codes of row @r joined with ','. */
-static void flag_codes(const struct sm_shortlist *sl,
-		       const struct sm_sl_row *r, char *out, size_t len)
+static void flag_codes(const struct sm_shortlist *sl, const struct sm_sl_row *r,
+		       char *out, size_t len)
 {
 	char one[128];
 
@@ -200,8 +199,8 @@ static const struct rank_case rank_cases[] = {
 	{"open, one answer", SM_CONV_OPEN, T0 + 60, "consent=yes",
 	 SM_SL_INCOMPLETE, 3, ""},
 	{"open, nothing yet", SM_CONV_OPEN, 0, "", SM_SL_INCOMPLETE, 3, ""},
-	{"no answer, with a reply", SM_CONV_NO_ANSWER, T0 + 60,
-	 "consent=yes", SM_SL_INCOMPLETE, 3, ""},
+	{"no answer, with a reply", SM_CONV_NO_ANSWER, T0 + 60, "consent=yes",
+	 SM_SL_INCOMPLETE, 3, ""},
 	{"not contacted", -1, 0, "", SM_SL_NOT_CONTACTED, 3, ""},
 	{"consent no", SM_CONV_OPEN, T0 + 60, "consent=no", SM_SL_DECLINED, 4,
 	 ""},
@@ -232,8 +231,7 @@ static const struct rank_case rank_cases[] = {
 	 SM_SL_COMPATIBLE, 1, "callback"},
 	{"callback as an answer", SM_CONV_OPEN, T0 + 60,
 	 "consent=yes,callback=yes", SM_SL_INCOMPLETE, 3, "callback"},
-	{"low confidence and LLM flagged, rank kept", SM_CONV_COMPLETE,
-	 T0 + 60,
+	{"low confidence and LLM flagged, rank kept", SM_CONV_COMPLETE, T0 + 60,
 	 "consent=yes,interest=yes/M,available=yes,transport=car/L,"
 	 "childcare=not_needed,prerequisites=yes,motivation=text/M",
 	 SM_SL_COMPATIBLE, 1,
@@ -257,7 +255,8 @@ static void test_rank_table(void **state)
 		    strcmp(flags, rc->flags) != 0)
 			fail_msg("%s: got %s group %d flags '%s', want %s "
 				 "group %d flags '%s'",
-				 rc->what, sm_sl_status_name(sl->rows[0].status),
+				 rc->what,
+				 sm_sl_status_name(sl->rows[0].status),
 				 sl->rows[0].group, flags,
 				 sm_sl_status_name(rc->status), rc->group,
 				 rc->flags);
@@ -273,13 +272,22 @@ static void test_rank_order(void **state)
 	struct sm_shortlist *sl = new_list();
 	static const char *const want[] = {
 		/* group 1: by first reply, then folded name, then id */
-		"Zola", "Dupont", "Étienne", "Evrard", "Evrard",
+		"Zola",
+		"Dupont",
+		"Étienne",
+		"Evrard",
+		"Evrard",
 		/* group 2 */
-		"Aid", "Partiel",
+		"Aid",
+		"Partiel",
 		/* group 3: replies first, then no reply, not contacted */
-		"Incomplet", "Attente", "Nouveau",
+		"Incomplet",
+		"Attente",
+		"Nouveau",
 		/* group 4 */
-		"Refus", "Stop", "Absent",
+		"Refus",
+		"Stop",
+		"Absent",
 	};
 
 	(void)state;
@@ -366,11 +374,12 @@ static void test_add_rules(void **state)
 		snprintf(a.criterion, sizeof(a.criterion), "c%d", i);
 		int rc = sm_shortlist_add_answer(sl, &a);
 
-		assert_int_equal(rc, sl->ncriteria < SM_SL_CRITERIA_MAX ||
-						     sm_shortlist_criterion_index(
-							     sl, a.criterion) >= 0 ?
-					     0 :
-					     -E2BIG);
+		assert_int_equal(rc,
+				 sl->ncriteria < SM_SL_CRITERIA_MAX ||
+						 sm_shortlist_criterion_index(
+							 sl, a.criterion) >= 0
+					 ? 0
+					 : -E2BIG);
 	}
 	assert_int_equal(sl->ncriteria, SM_SL_CRITERIA_MAX);
 	sm_shortlist_free(sl);
@@ -388,12 +397,12 @@ static void test_words(void **state)
 	assert_string_equal(sm_sl_criterion_label("childcare"),
 			    "garde d'enfants");
 	assert_string_equal(sm_sl_criterion_label("permis_c"), "permis_c");
-	assert_string_equal(sm_sl_phone_display("+33612345678", buf,
-						sizeof(buf)),
-			    "06 12 34 56 78");
-	assert_string_equal(sm_sl_phone_display("+32470123456", buf,
-						sizeof(buf)),
-			    "+32470123456");
+	assert_string_equal(
+		sm_sl_phone_display("+33612345678", buf, sizeof(buf)),
+		"06 12 34 56 78");
+	assert_string_equal(
+		sm_sl_phone_display("+32470123456", buf, sizeof(buf)),
+		"+32470123456");
 	/* Europe/Paris: winter +01:00, summer +02:00. */
 	assert_string_equal(sm_sl_iso_time(T0, buf, sizeof(buf)),
 			    "2026-03-02T10:00:00+01:00");
@@ -417,9 +426,9 @@ static void long_reply(char *out, size_t len)
 
 	out[0] = '\0';
 	for (int i = 0; n < 1000; i++) {
-		const char *piece = (i % 250 == 0)	? "😀" :
-				    (i % 100 == 50) ? "é" :
-						      "a";
+		const char *piece = (i % 250 == 0)    ? "😀"
+				    : (i % 100 == 50) ? "é"
+						      : "a";
 		size_t used = strlen(out);
 
 		assert_true(used + strlen(piece) < len);
@@ -441,8 +450,8 @@ static struct sm_shortlist *hostile_list(void)
 		"<script>alert('x')</script>",
 	};
 	static const char *const crits[] = {
-		"consent", "interest", "available", "transport", "childcare",
-		"prerequisites",
+		"consent",   "interest",  "available",
+		"transport", "childcare", "prerequisites",
 	};
 	static const char *const vals[] = {
 		"yes", "yes", "yes", "car", "not_needed", "yes",
@@ -468,10 +477,10 @@ static struct sm_shortlist *hostile_list(void)
 	assert_int_equal(sm_shortlist_add_message(sl, 1001, T0, false,
 						  "Bonjour Zoé ?", "delivered"),
 			 0);
-	assert_int_equal(sm_shortlist_add_message(
-				 sl, 1001, T0 + 60, true,
-				 "<script>alert('x')</script> 😀", NULL),
-			 0);
+	assert_int_equal(
+		sm_shortlist_add_message(sl, 1001, T0 + 60, true,
+					 "<script>alert('x')</script> 😀", NULL),
+		0);
 	add(sl, 2, "Léa", "Petit", SM_CONV_DECLINED, T0 + 30,
 	    "consent=yes,interest=no");
 	sm_shortlist_rank(sl);
@@ -500,7 +509,8 @@ static void test_csv(void **state)
 	assert_non_null(strstr(csv, "\"a;b \"\"c\"\"\nd\""));
 	/* Formulas neutralised with a leading apostrophe. */
 	assert_non_null(strstr(
-		csv, "\"'=HYPERLINK(\"\"http://evil.example\"\";\"\"clic\"\")\""));
+		csv,
+		"\"'=HYPERLINK(\"\"http://evil.example\"\";\"\"clic\"\")\""));
 	assert_non_null(strstr(csv, "\"'+33 6 12\""));
 	assert_non_null(strstr(csv, "\"'-1+1\""));
 	assert_non_null(strstr(csv, "\"'@SUM(A1:A9)\""));
@@ -512,9 +522,11 @@ static void test_csv(void **state)
 				    "\"oui\";\"a;b"));
 	/* The 1 000-character reply is whole, emoji included. */
 	assert_non_null(strstr(csv, "😀aaaa"));
-	assert_non_null(strstr(csv, "motivation : lu par l'IA (confiance 93 %)"));
+	assert_non_null(
+		strstr(csv, "motivation : lu par l'IA (confiance 93 %)"));
 	/* Declined is listed, last, with an empty decision. */
-	assert_non_null(strstr(csv, "\r\n\"2\";\"a décliné\";\"Léa\";\"Petit\""));
+	assert_non_null(
+		strstr(csv, "\r\n\"2\";\"a décliné\";\"Léa\";\"Petit\""));
 	assert_memory_equal(csv + len - 5, ";\"\"\r\n", 5);
 	free(csv);
 	sm_shortlist_free(sl);
@@ -538,8 +550,8 @@ static void test_json(void **state)
 	const char *key;
 	json_t *v;
 	static const char *const ckeys[] = {
-		"rank", "status", "first_name", "last_name", "phone", "criteria",
-		"flags", "transcript",
+		"rank",	 "status",   "first_name", "last_name",
+		"phone", "criteria", "flags",	   "transcript",
 	};
 
 	(void)state;
@@ -551,15 +563,17 @@ static void test_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(camp, "id")), 7);
 	assert_json_string(camp, "name");
 	assert_json_string(camp, "trade");
-	assert_string_equal(json_string_value(json_object_get(camp, "start_date")),
-			    "2026-03-16");
+	assert_string_equal(
+		json_string_value(json_object_get(camp, "start_date")),
+		"2026-03-16");
 	assert_json_string(camp, "end_date");
 	assert_json_string(camp, "place");
 	assert_true(json_is_integer(json_object_get(camp, "seats")));
 	v = json_object_get(camp, "prerequisites");
 	assert_true(json_is_array(v));
 	assert_int_equal(json_array_size(v), 2);
-	assert_string_equal(json_string_value(json_array_get(v, 1)), "Permis B");
+	assert_string_equal(json_string_value(json_array_get(v, 1)),
+			    "Permis B");
 
 	cands = json_object_get(root, "candidates");
 	assert_true(json_is_array(cands));

@@ -33,21 +33,21 @@ struct fx_candidate {
 
 /* 1 000 characters: emoji, quotes, ';', line breaks, accents. */
 #define LONG_WORDS                                                             \
-	"Bonjour 😀 ! Je veux devenir aide-soignante depuis longtemps ; "     \
-	"j'ai gardé ma grand-mère \"à la maison\" pendant deux ans.\n"        \
+	"Bonjour 😀 ! Je veux devenir aide-soignante depuis longtemps ; "    \
+	"j'ai gardé ma grand-mère \"à la maison\" pendant deux ans.\n"      \
 	"Je suis sérieuse, ponctuelle et j'aime le contact. "                 \
-	"Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do "    \
+	"Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do "     \
 	"eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim " \
-	"ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut " \
-	"aliquip ex ea commodo consequat. Duis aute irure dolor in "          \
+	"ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut "  \
+	"aliquip ex ea commodo consequat. Duis aute irure dolor in "           \
 	"reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla " \
-	"pariatur. Excepteur sint occaecat cupidatat non proident. Sed ut "   \
+	"pariatur. Excepteur sint occaecat cupidatat non proident. Sed ut "    \
 	"perspiciatis unde omnis iste natus error sit voluptatem accusantium " \
-	"doloremque laudantium, totam rem aperiam, eaque ipsa quae ab illo "  \
-	"inventore veritatis et quasi architecto beatae vitae dicta sunt "    \
-	"explicabo. Nemo enim ipsam voluptatem quia voluptas sit aspernatur " \
-	"ratione voluptatem sequi nesciunt. Neque porro quisquam est, qui "   \
-	"dolorem ipsum quia dolor sit amet, consectetur, adipisci velit. "   \
+	"doloremque laudantium, totam rem aperiam, eaque ipsa quae ab illo "   \
+	"inventore veritatis et quasi architecto beatae vitae dicta sunt "     \
+	"explicabo. Nemo enim ipsam voluptatem quia voluptas sit aspernatur "  \
+	"ratione voluptatem sequi nesciunt. Neque porro quisquam est, qui "    \
+	"dolorem ipsum quia dolor sit amet, consectetur, adipisci velit. "     \
 	"Merci de votre attention, à très bientôt. FIN."
 
 #define OK6(t)                                                                 \
@@ -56,58 +56,126 @@ struct fx_candidate {
 		{"available", "yes", "dispo", 0.9, "rules", 0},                \
 		{"transport", t, "j'ai une voiture", 0.92, "rules", 0},        \
 		{"childcare", "not_needed", "pas d'enfants", 0.9, "rules", 0}, \
-		{"prerequisites", "yes", "oui j'ai le brevet", 0.9, "rules", 0}
+	{                                                                      \
+		"prerequisites", "yes", "oui j'ai le brevet", 0.9, "rules", 0  \
+	}
 
 static const struct fx_candidate fixture[] = {
-	{"Alice", "Martin", "+33612345601", SM_CONV_COMPLETE, 300, 1, NULL,
+	{"Alice",
+	 "Martin",
+	 "+33612345601",
+	 SM_CONV_COMPLETE,
+	 300,
+	 1,
+	 NULL,
 	 {OK6("car"), {NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Bruno", "Durand", "+33612345602", SM_CONV_COMPLETE, 100, 1, NULL,
+	{"Bruno",
+	 "Durand",
+	 "+33612345602",
+	 SM_CONV_COMPLETE,
+	 100,
+	 1,
+	 NULL,
 	 {OK6("public"), {NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Chloé", "Petit", "+33612345603", SM_CONV_COMPLETE, 200, 0, NULL,
+	{"Chloé",
+	 "Petit",
+	 "+33612345603",
+	 SM_CONV_COMPLETE,
+	 200,
+	 0,
+	 NULL,
 	 {{"consent", "yes", "oui", 0.98, "rules", 0},
 	  {"interest", "yes", "oui", 0.95, "rules", 0},
 	  {"available", "yes", "oui", 0.9, "rules", 0},
-	  {"transport", "help_needed", "bof pas de voiture",
-	   0.55, "rules", SM_ANSWER_F_LOW_CONFIDENCE},
+	  {"transport", "help_needed", "bof pas de voiture", 0.55, "rules",
+	   SM_ANSWER_F_LOW_CONFIDENCE},
 	  {"childcare", "solved", "ma mère les garde", 0.9, "rules", 0},
 	  {"prerequisites", "yes", "oui", 0.9, "rules", 0},
 	  {NULL, NULL, NULL, 0, NULL, 0}}},
-	{"David", "Leroy", "+33612345604", SM_CONV_COMPLETE, 400, 0, NULL,
+	{"David",
+	 "Leroy",
+	 "+33612345604",
+	 SM_CONV_COMPLETE,
+	 400,
+	 0,
+	 NULL,
 	 {{"consent", "yes", "ok", 0.98, "rules", 0},
 	  {"interest", "yes", "oui", 0.95, "rules", 0},
-	  {"available", "partial", "oui si c'est pas le mercredi", 0.8,
-	   "rules", SM_ANSWER_F_CONDITIONAL},
+	  {"available", "partial", "oui si c'est pas le mercredi", 0.8, "rules",
+	   SM_ANSWER_F_CONDITIONAL},
 	  {"transport", "walk_bike", "à vélo", 0.9, "rules", 0},
 	  {"childcare", "not_needed", "non", 0.9, "rules", 0},
 	  {"prerequisites", "yes", "oui", 0.9, "rules", 0},
 	  {NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Émilie", "Moreau", "+33612345605", SM_CONV_OPEN, 50, 0, NULL,
+	{"Émilie",
+	 "Moreau",
+	 "+33612345605",
+	 SM_CONV_OPEN,
+	 50,
+	 0,
+	 NULL,
 	 {{"consent", "yes", "oui", 0.98, "rules", 0},
 	  {"interest", "yes", "<script>alert('x')</script> oui & <b>merci</b>",
 	   0.9, "rules", 0},
 	  {NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Farid", "Benali", "+33612345606", SM_CONV_DECLINED, 150, 0, NULL,
+	{"Farid",
+	 "Benali",
+	 "+33612345606",
+	 SM_CONV_DECLINED,
+	 150,
+	 0,
+	 NULL,
 	 {{"consent", "yes", "oui", 0.98, "rules", 0},
 	  {"interest", "no", "=HYPERLINK(\"http://x.example\";\"non\")", 0.7,
 	   "rules", 0},
 	  {NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Gaëlle", "Roux", "+33612345607", SM_CONV_OPTED_OUT, 250, 0, "STOP",
+	{"Gaëlle",
+	 "Roux",
+	 "+33612345607",
+	 SM_CONV_OPTED_OUT,
+	 250,
+	 0,
+	 "STOP",
 	 {{NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Hugo", "Blanc", "+33612345608", SM_CONV_UNREACHABLE, 0, 0, NULL,
+	{"Hugo",
+	 "Blanc",
+	 "+33612345608",
+	 SM_CONV_UNREACHABLE,
+	 0,
+	 0,
+	 NULL,
 	 {{NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Inès", "Faure", "+33612345609", SM_CONV_NO_ANSWER, 0, 0, NULL,
+	{"Inès",
+	 "Faure",
+	 "+33612345609",
+	 SM_CONV_NO_ANSWER,
+	 0,
+	 0,
+	 NULL,
 	 {{NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Jules", "Garnier", "+33612345610", NOT_CONTACTED, 0, 0, NULL,
+	{"Jules",
+	 "Garnier",
+	 "+33612345610",
+	 NOT_CONTACTED,
+	 0,
+	 0,
+	 NULL,
 	 {{NULL, NULL, NULL, 0, NULL, 0}}},
-	{"Karim", "Haddad", "+33612345611", SM_CONV_CALLBACK, 900, 0, NULL,
+	{"Karim",
+	 "Haddad",
+	 "+33612345611",
+	 SM_CONV_CALLBACK,
+	 900,
+	 0,
+	 NULL,
 	 {OK6("carpool"),
 	  {"motivation", "text", LONG_WORDS, 0.6, "llm", 0},
 	  {NULL, NULL, NULL, 0, NULL, 0}}},
 };
 
 const char *const sl_fixture_ranked[] = {
-	"Durand", "Martin", "Haddad", "Petit", "Leroy", "Moreau",
-	"Garnier", "Benali", "Roux", "Blanc", "Faure", NULL,
+	"Durand",  "Martin", "Haddad", "Petit", "Leroy", "Moreau",
+	"Garnier", "Benali", "Roux",   "Blanc", "Faure", NULL,
 };
 
 #define NFIX (sizeof(fixture) / sizeof(fixture[0]))
@@ -129,8 +197,13 @@ static int first_message(struct sm_store *st, const struct fx_candidate *f,
 	};
 	struct sm_store_outmsg m;
 	struct sm_store_report r = {
-		.modem = "m1", .recipient = f->phone, .mr = 0, .status = 0,
-		.scts = at + 2, .discharge = at + 3, .received_at = at + 4,
+		.modem = "m1",
+		.recipient = f->phone,
+		.mr = 0,
+		.status = 0,
+		.scts = at + 2,
+		.discharge = at + 3,
+		.received_at = at + 4,
 	};
 	struct sm_store_match w = {7 * 86400, 2 * 86400};
 	int64_t id;
@@ -155,9 +228,14 @@ static int reply(struct sm_store *st, const struct fx_candidate *f,
 		 int64_t conv, const char *text, int64_t at)
 {
 	struct sm_store_inpart p = {
-		.modem = "m1", .sender = f->phone, .scts = at,
-		.text = text, .text_len = strlen(text), .encoding = "ucs2",
-		.pdu_hex = "00", .received_at = at,
+		.modem = "m1",
+		.sender = f->phone,
+		.scts = at,
+		.text = text,
+		.text_len = strlen(text),
+		.encoding = "ucs2",
+		.pdu_hex = "00",
+		.received_at = at,
 	};
 	enum sm_store_inbox_result res;
 	int64_t msg = 0;
@@ -205,7 +283,8 @@ static int populate_one(struct sm_store *st, int64_t campaign,
 		if (rc)
 			break;
 		sa.conversation_id = conv;
-		snprintf(sa.criterion, sizeof(sa.criterion), "%s", a->criterion);
+		snprintf(sa.criterion, sizeof(sa.criterion), "%s",
+			 a->criterion);
 		snprintf(sa.value, sizeof(sa.value), "%s", a->value);
 		snprintf(sa.raw, sizeof(sa.raw), "%s", a->raw);
 		snprintf(sa.method, sizeof(sa.method), "%s", a->method);
@@ -268,8 +347,8 @@ int sl_fixture_populate(struct sm_store *st, int64_t *campaign_id)
 					SL_FIXTURE_T0 - 3600, &rep);
 	if (rc)
 		return rc;
-	rc = sm_store_campaign_set_state(st, *campaign_id,
-					 SM_CAMPAIGN_RUNNING, SL_FIXTURE_T0);
+	rc = sm_store_campaign_set_state(st, *campaign_id, SM_CAMPAIGN_RUNNING,
+					 SL_FIXTURE_T0);
 	if (rc)
 		return rc;
 	rc = sm_store_candidates_list(st, *campaign_id, collect, &ci);
