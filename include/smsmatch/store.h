@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 /* Schema version this program writes (PRAGMA user_version). */
-#define SM_STORE_SCHEMA_VERSION 1
+#define SM_STORE_SCHEMA_VERSION 2
 
 #define SM_STORE_NUMBER_MAX  32	  /* E.164 number "+33612345678" with NUL */
 #define SM_STORE_ADDR_MAX    48	  /* inbox sender: number or alphanumeric */

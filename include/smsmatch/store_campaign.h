@@ -68,6 +68,30 @@ int sm_store_campaign_list(struct sm_store *st, sm_store_campaign_fn fn,
 			   void *data);
 const char *sm_campaign_state_name(enum sm_campaign_state s);
 
+/* `smsmatch campaign status`: where the campaign's candidates stand. */
+struct sm_store_campaign_funnel {
+	int candidates;		/* imported */
+	int invited;		/* a conversation started */
+	int delivered;		/* first message delivered (status report) */
+	int consented;		/* latest "consent" answer is "yes" */
+	int answered;		/* replied at least once */
+	int complete;		/* outcome complete */
+	int shortlisted;	/* complete and compatible: for now complete */
+	int declined;		/* outcome declined */
+	int opted_out;		/* outcome opted_out */
+	int no_answer;		/* outcome no_answer */
+	int unreachable;	/* outcome unreachable */
+	int callback;		/* outcome callback */
+	int open;		/* outcome open */
+	int64_t reply_median;	/* median (first reply - start) in s; -1 if
+				 * nobody replied */
+	int replied_5h;		/* first reply within 5 hours of the start */
+};
+
+/* Fill @out for campaign @id.  -ENOENT for an unknown campaign. */
+int sm_store_campaign_funnel(struct sm_store *st, int64_t id,
+			     struct sm_store_campaign_funnel *out);
+
 /* ---- candidates */
 
 struct sm_store_candidate {
@@ -99,6 +123,20 @@ int sm_store_candidates_import(struct sm_store *st, int64_t campaign_id,
 			       const struct sm_store_candidate *rows,
 			       size_t n, int64_t now,
 			       struct sm_store_import_report *rep);
+/*
+ * The same, rows pulled one at a time from @next (so a 100 000-row file
+ * needs no array): @next fills *@row and returns 1, returns 0 at the end,
+ * or a negative errno to abandon the import (rolled back, returned).  Still
+ * ONE transaction: the database is locked for writing meanwhile, so @next
+ * must not wait on anything slow.
+ */
+typedef int (*sm_store_candidate_next_fn)(struct sm_store_candidate *row,
+					  void *data);
+int sm_store_candidates_import_stream(struct sm_store *st,
+				      int64_t campaign_id,
+				      sm_store_candidate_next_fn next,
+				      void *data, int64_t now,
+				      struct sm_store_import_report *rep);
 typedef int (*sm_store_candidate_fn)(const struct sm_store_candidate *c,
 				     void *data);
 int sm_store_candidates_list(struct sm_store *st, int64_t campaign_id,

@@ -202,7 +202,7 @@ static void test_open_errors(void **state)
 	enqueue(st, "+33612345678", "persisted", 1, 0, T0);
 	sm_store_close(st);
 	st = open_db(t.path);
-	assert_int_equal(sm_store_schema_version(st), 1);
+	assert_int_equal(sm_store_schema_version(st), SM_STORE_SCHEMA_VERSION);
 	assert_string_equal(msg(st, 1)->text, "persisted");
 	sm_store_close(st);
 	tmpdb_remove(&t);
