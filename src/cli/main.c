@@ -31,6 +31,10 @@ static void usage(FILE *out)
 	      "modem\n"
 	      "  modem listen DEVICE       print inbound SMS and status "
 	      "reports\n"
+	      "  script check FILE         check a dialogue script, show "
+	      "its messages\n"
+	      "  script try FILE           play a dialogue script in the "
+	      "terminal\n"
 	      "  pdu decode HEX            decode an SMS PDU\n"
 	      "  pdu encode --to NUMBER TEXT\n"
 	      "                            encode the PDUs of an SMS\n"
@@ -88,6 +92,8 @@ int main(int argc, char **argv)
 		return sm_cli_optout(argc - i, argv + i, &g);
 	if (strcmp(argv[i], "inbox") == 0)
 		return sm_cli_inbox(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "script") == 0)
+		return sm_cli_script(argc - i, argv + i, &g);
 	fprintf(stderr, "smsmatch: unknown command '%s' (see smsmatch --help)\n",
 		argv[i]);
 	return SM_EXIT_USAGE;
