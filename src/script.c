@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "smsmatch/pdu.h"
 #include "smsmatch/script.h"
@@ -542,6 +543,37 @@ static size_t edges(const struct sm_script_node *n, int *to)
 	return k;
 }
 
+/*
+ * The choices of a standard criterion should use its values, or answers
+ * given ahead ("pas de voiture" while answering another question) cannot
+ * pass the node.
+ */
+static void check_values(struct check *c, const struct sm_script_node *n)
+{
+	const char *const *std = sm_understand_values(n->criterion);
+
+	if (!std)
+		return;
+	for (size_t k = 0; k < n->nchoices; k++) {
+		const char *const *v = std;
+		char list[160] = "";
+		size_t used = 0;
+
+		while (*v && strcmp(*v, n->choices[k].value))
+			v++;
+		if (*v)
+			continue;
+		for (v = std; *v && used < sizeof(list); v++)
+			used += (size_t)snprintf(list + used,
+						 sizeof(list) - used, "%s%s",
+						 v == std ? "" : ", ", *v);
+		report(c, SM_SCRIPT_WARNING, n->choice_ext[k].line,
+		       "node '%s': choice '%s' is not a value of %s (%s): "
+		       "the same answer given earlier will not be recognised",
+		       n->id, n->choices[k].value, n->criterion, list);
+	}
+}
+
 static void check_links(struct check *c)
 {
 	struct sm_script *s = c->s;
@@ -581,6 +613,7 @@ static void check_links(struct check *c)
 				       n->id);
 			break;
 		case SM_ANSWER_CHOICE:
+			check_values(c, n);
 			for (size_t k = 0; k < n->nchoices; k++)
 				if (!n->choice_ext[k].next.to && !n->next.to)
 					report(c, SM_SCRIPT_ERROR,
@@ -650,7 +683,7 @@ static void check_graph(struct check *c)
 			report(c, SM_SCRIPT_ERROR, n->line,
 			       "node '%s': unreachable from start '%s'", n->id,
 			       s->start.to);
-		else if (!exits[i])
+		else if (!exits[i] && edges(n, to))
 			report(c, SM_SCRIPT_ERROR, n->line,
 			       "node '%s': loop without exit: no end node "
 			       "can be reached from here",
@@ -933,6 +966,29 @@ static void add_finding(struct run *r, const struct sm_finding *f,
 		d->flags |= SM_FINDING_LOW_CONFIDENCE;
 }
 
+/* Read @text against the question of @n, on the day of @now. */
+static int read_reply(const struct sm_script *s,
+		      const struct sm_script_node *n, const char *text,
+		      time_t now, struct sm_understanding *u)
+{
+	struct sm_question q = {
+		.kind = n->kind,
+		.criterion = n->criterion,
+		.allow_maybe = n->allow_maybe,
+		.choices = n->choices,
+		.nchoices = n->nchoices,
+	};
+	char today[16];
+	struct tm tm;
+
+	/* "demain", "lundi prochain": the day in the process's time zone
+	 * (main() sets TZ from the configuration). */
+	if (localtime_r(&now, &tm) &&
+	    strftime(today, sizeof(today), "%Y-%m-%d", &tm))
+		q.today = today;
+	return (s->understand ? s->understand : sm_understand)(text, &q, u);
+}
+
 /* The current node's answer @u->answer is accepted: store, go on. */
 static int accept(struct run *r, const struct sm_script_node *n,
 		  const struct sm_understanding *u, int next, const char *offer)
@@ -990,13 +1046,7 @@ int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 		goto done;
 	}
 
-	rc = (s->understand ? s->understand : sm_understand)(text, &(struct sm_question){
-		.kind = n->kind,
-		.criterion = n->criterion,
-		.allow_maybe = n->allow_maybe,
-		.choices = n->choices,
-		.nchoices = n->nchoices,
-	}, &u);
+	rc = read_reply(s, n, text, now, &u);
 	if (rc)
 		return rc;
 	if (u.question) {

@@ -78,7 +78,7 @@ for out in "$T/as.keen" "$T/av.keen" "$T/ca.keen"; do
 	has "$out" "  understood: interest = yes"
 	has "$out" "  understood: available = yes"
 	has "$out" "  understood: transport = car"
-	has "$out" "  understood: childcare = none"
+	has "$out" "  understood: childcare = not_needed"
 	has "$out" "  understood: prerequisites = yes"
 	has "$out" "  understood: motivation = "
 	has "$out" "SMS> Merci Samia ! Vos réponses sont transmises à votre conseiller"
