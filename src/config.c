@@ -1548,6 +1548,12 @@ static int s_parse_node(struct ctx *c, const config_setting_t *g,
 			    "\"...\"; ... } (got %s)",
 			    type_name(g));
 	strcat(prefix, ": ");
+	/* Name the node in messages as soon as its id reads well. */
+	s = config_setting_get_member(g, "id");
+	if (s && config_setting_type(s) == CONFIG_TYPE_STRING &&
+	    !s_check_id(c, s, "id", config_setting_get_string(s)))
+		snprintf(prefix, sizeof(prefix), "node '%s': ",
+			 config_setting_get_string(s));
 	if ((rc = s_check_keys(c, g, prefix, keys)))
 		return rc;
 	rc = s_member(c, g, prefix, "id", CONFIG_TYPE_STRING, true, &s);
