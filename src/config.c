@@ -1277,8 +1277,7 @@ static int s_string(struct ctx *c, const config_setting_t *group,
 	char key[160];
 	int rc;
 
-	rc = s_member(c, group, prefix, name, CONFIG_TYPE_STRING, required,
-		      &s);
+	rc = s_member(c, group, prefix, name, CONFIG_TYPE_STRING, required, &s);
 	if (rc <= 0)
 		return rc;
 	s_key(key, sizeof(key), prefix, name);
@@ -1295,8 +1294,8 @@ static int s_string(struct ctx *c, const config_setting_t *group,
 }
 
 /* A node or offer id: [a-z0-9_]+, shorter than SM_SCRIPT_ID_MAX. */
-static int s_check_id(struct ctx *c, const config_setting_t *s,
-		      const char *key, const char *v)
+static int s_check_id(struct ctx *c, const config_setting_t *s, const char *key,
+		      const char *v)
 {
 	size_t n = strlen(v);
 
@@ -1409,8 +1408,7 @@ static int s_keywords(struct ctx *c, const config_setting_t *group,
 	char key[160];
 	int rc, n;
 
-	rc = s_member(c, group, prefix, name, CONFIG_TYPE_ARRAY, required,
-		      &s);
+	rc = s_member(c, group, prefix, name, CONFIG_TYPE_ARRAY, required, &s);
 	if (rc <= 0)
 		return rc;
 	s_key(key, sizeof(key), prefix, name);
@@ -1446,8 +1444,8 @@ static int s_parse_choice(struct ctx *c, const config_setting_t *g,
 			  const char *nprefix, unsigned idx,
 			  struct sm_script_node *n)
 {
-	static const char *const keys[] = {"value", "synonyms", "next",
-					   "offer", NULL};
+	static const char *const keys[] = {"value", "synonyms", "next", "offer",
+					   NULL};
 	struct sm_script_choice_ext *x = &n->choice_ext[idx];
 	struct sm_choice *ch = &n->choices[idx];
 	config_setting_t *s = NULL;
@@ -1488,8 +1486,7 @@ static int s_parse_choice(struct ctx *c, const config_setting_t *g,
 	if (rc)
 		return rc;
 	ch->value = value;
-	rc = s_keywords(c, g, prefix, "synonyms", false,
-			(char **)ch->synonyms);
+	rc = s_keywords(c, g, prefix, "synonyms", false, (char **)ch->synonyms);
 	if (rc < 0)
 		return rc;
 	if ((rc = s_link(c, g, prefix, "next", false, &x->next)) < 0)
@@ -1511,25 +1508,25 @@ static int s_parse_choice(struct ctx *c, const config_setting_t *g,
 }
 
 static const char *const s_kind_names[] = {
-	[SM_ANSWER_YESNO] = "yesno", [SM_ANSWER_CHOICE] = "choice",
+	[SM_ANSWER_YESNO] = "yesno",   [SM_ANSWER_CHOICE] = "choice",
 	[SM_ANSWER_NUMBER] = "number", [SM_ANSWER_DATE] = "date",
 	[SM_ANSWER_TEXT] = "text",
 };
 
-static int s_parse_node(struct ctx *c, const config_setting_t *g,
-			unsigned idx, struct sm_script *sc)
+static int s_parse_node(struct ctx *c, const config_setting_t *g, unsigned idx,
+			struct sm_script *sc)
 {
 	static const char *const keys[] = {
-		"id",	       "message",  "kind",	    "criterion",
-		"allow_maybe", "choices",  "on_yes",	    "on_no",
-		"on_maybe",    "next",	   "reprompt",	    "max_reprompts",
-		"on_giveup",   "end",	   "outcome",	    NULL,
+		"id",	       "message", "kind",     "criterion",
+		"allow_maybe", "choices", "on_yes",   "on_no",
+		"on_maybe",    "next",	  "reprompt", "max_reprompts",
+		"on_giveup",   "end",	  "outcome",  NULL,
 	};
 	static const char *const end_only[] = {"outcome", NULL};
 	static const char *const ask_only[] = {
-		"kind",	  "criterion", "allow_maybe",	"choices",
-		"on_yes", "on_no",     "on_maybe",	"next",
-		"reprompt", "max_reprompts", "on_giveup", NULL,
+		"kind",	    "criterion",     "allow_maybe", "choices",
+		"on_yes",   "on_no",	     "on_maybe",    "next",
+		"reprompt", "max_reprompts", "on_giveup",   NULL,
 	};
 	struct sm_script_node *n = &sc->nodes[idx];
 	config_setting_t *s = NULL;
@@ -1552,8 +1549,8 @@ static int s_parse_node(struct ctx *c, const config_setting_t *g,
 	s = config_setting_get_member(g, "id");
 	if (s && config_setting_type(s) == CONFIG_TYPE_STRING &&
 	    !s_check_id(c, s, "id", config_setting_get_string(s)))
-		snprintf(prefix, sizeof(prefix), "node '%s': ",
-			 config_setting_get_string(s));
+		snprintf(prefix, sizeof(prefix),
+			 "node '%s': ", config_setting_get_string(s));
 	if ((rc = s_check_keys(c, g, prefix, keys)))
 		return rc;
 	rc = s_member(c, g, prefix, "id", CONFIG_TYPE_STRING, true, &s);
@@ -1786,8 +1783,7 @@ static int s_parse_offers(struct ctx *c, const config_setting_t *root,
 	config_setting_t *g = NULL;
 	int rc, n;
 
-	rc = s_member(c, root, "", "help_offers", CONFIG_TYPE_GROUP, false,
-		      &g);
+	rc = s_member(c, root, "", "help_offers", CONFIG_TYPE_GROUP, false, &g);
 	if (rc <= 0)
 		return rc;
 	n = config_setting_length(g);
@@ -1819,9 +1815,9 @@ static int s_parse_root(struct ctx *c, const config_setting_t *root,
 			struct sm_script *sc)
 {
 	static const char *const keys[] = {
-		"name",	     "encoding",     "threshold",    "reminder_after",
-		"reminder",  "expire_after", "start",	     "help",
-		"callback",  "stop_confirm", "faq",	     "help_offers",
+		"name",	     "encoding",     "threshold", "reminder_after",
+		"reminder",  "expire_after", "start",	  "help",
+		"callback",  "stop_confirm", "faq",	  "help_offers",
 		"variables", "nodes",	     NULL,
 	};
 	static const char *const cb_keys[] = {"keywords", "reply", NULL};
@@ -1829,8 +1825,7 @@ static int s_parse_root(struct ctx *c, const config_setting_t *root,
 	int rc;
 
 	if ((rc = s_check_keys(c, root, "", keys)) ||
-	    (rc = s_string(c, root, "", "name", true, 80, &sc->name, NULL)) <
-		    0)
+	    (rc = s_string(c, root, "", "name", true, 80, &sc->name, NULL)) < 0)
 		return rc;
 	rc = s_member(c, root, "", "encoding", CONFIG_TYPE_STRING, false, &s);
 	if (rc < 0)
@@ -1913,11 +1908,11 @@ static int s_parse_root(struct ctx *c, const config_setting_t *root,
 				    "too many (%d, at most %d)", n,
 				    SM_SCRIPT_VARS_MAX);
 		for (int i = 0; i < n; i++) {
-			const char *v =
-				config_setting_get_string_elem(s, i);
+			const char *v = config_setting_get_string_elem(s, i);
 
 			if (!v || !*v || strlen(v) >= SM_SCRIPT_ID_MAX ||
-			    strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+			    strspn(v,
+				   "abcdefghijklmnopqrstuvwxyz0123456789_") !=
 				    strlen(v))
 				return fail(c, line_of(s), "variables",
 					    "'%.40s': a name of 1 to %d "

@@ -137,9 +137,9 @@ void sm_script_free(struct sm_script *s)
 
 /* First error sm_script_check() reports, for sm_script_load(). */
 struct first_error {
-	char *buf;     /* where it goes */
-	size_t len;    /* its size */
-	bool have;     /* one was kept */
+	char *buf;  /* where it goes */
+	size_t len; /* its size */
+	bool have;  /* one was kept */
 };
 
 static void keep_first_error(void *ctx, enum sm_script_severity sev,
@@ -269,10 +269,10 @@ static int tmpl_walk(const char *tmpl, piece_fn fn, void *ctx, size_t *at)
 struct render {
 	const struct sm_script_var *vars; /* values */
 	size_t nvars;
-	char *out;	 /* output */
-	size_t len;	 /* its size */
-	size_t used;	 /* bytes written */
-	char *missing;	 /* name of a variable without value */
+	char *out;     /* output */
+	size_t len;    /* its size */
+	size_t used;   /* bytes written */
+	char *missing; /* name of a variable without value */
 	size_t missing_len;
 };
 
@@ -423,8 +423,7 @@ struct var_check {
 
 static bool var_known(const struct sm_script *s, const char *p, size_t n)
 {
-	if (var_value(std_vars, sizeof(std_vars) / sizeof(*std_vars) - 1, p,
-		      n))
+	if (var_value(std_vars, sizeof(std_vars) / sizeof(*std_vars) - 1, p, n))
 		return true;
 	for (size_t i = 0; i < s->nvariables; i++)
 		if (strlen(s->variables[i]) == n &&
@@ -463,8 +462,8 @@ static int var_check_piece(void *ctx, bool is_var, const char *p, size_t n)
 
 /* Sample values: the standard ones, then "[name]" for declared ones. */
 struct samples {
-	struct sm_script_var v[sizeof(std_vars) / sizeof(*std_vars) +
-			       SM_SCRIPT_VARS_MAX];
+	struct sm_script_var
+		v[sizeof(std_vars) / sizeof(*std_vars) + SM_SCRIPT_VARS_MAX];
 	char text[SM_SCRIPT_VARS_MAX][SM_SCRIPT_ID_MAX + 2];
 	size_t n;
 };
@@ -528,9 +527,8 @@ static void check_template(struct check *c, const struct samples *sm,
 static size_t edges(const struct sm_script_node *n, int *to)
 {
 	size_t k = 0;
-	const struct sm_script_link *l[] = {&n->on_yes, &n->on_no,
-					    &n->on_maybe, &n->next,
-					    &n->on_giveup};
+	const struct sm_script_link *l[] = {&n->on_yes, &n->on_no, &n->on_maybe,
+					    &n->next, &n->on_giveup};
 
 	if (n->end)
 		return 0;
@@ -628,8 +626,8 @@ static void check_links(struct check *c)
 		case SM_ANSWER_TEXT:
 			if (!n->next.to)
 				report(c, SM_SCRIPT_ERROR, n->line,
-				       "node '%s': a %s node needs next",
-				       n->id, sm_script_kind_name(n->kind));
+				       "node '%s': a %s node needs next", n->id,
+				       sm_script_kind_name(n->kind));
 			break;
 		}
 	}
@@ -753,8 +751,8 @@ struct run {
 	const struct sm_script_var *vars;
 	size_t nvars;
 	time_t now;
-	struct sm_script_state st;   /* the new state, written back at the
-				      * end when everything succeeded */
+	struct sm_script_state st; /* the new state, written back at the
+				    * end when everything succeeded */
 	struct sm_script_result *out;
 };
 
@@ -790,7 +788,8 @@ static const struct sm_finding *known_find(const struct sm_script_state *st,
 /* Remember @f for a later node; the oldest goes when full. */
 static void known_add(struct sm_script_state *st, const struct sm_finding *f)
 {
-	struct sm_finding *k = (struct sm_finding *)known_find(st, f->criterion);
+	struct sm_finding *k =
+		(struct sm_finding *)known_find(st, f->criterion);
 
 	if (!k) {
 		if (st->nknown >= SM_SCRIPT_KNOWN_MAX) {
@@ -909,12 +908,12 @@ static void result_init(struct sm_script_result *out, const char *raw)
 	out->raw[n] = '\0';
 }
 
-int sm_script_start(const struct sm_script *s,
-		    const struct sm_script_var *vars, size_t nvars, time_t now,
-		    struct sm_script_state *st, struct sm_script_result *out)
+int sm_script_start(const struct sm_script *s, const struct sm_script_var *vars,
+		    size_t nvars, time_t now, struct sm_script_state *st,
+		    struct sm_script_result *out)
 {
-	struct run r = {.s = s, .vars = vars, .nvars = nvars, .now = now,
-			.out = out};
+	struct run r = {
+		.s = s, .vars = vars, .nvars = nvars, .now = now, .out = out};
 	int rc;
 
 	result_init(out, NULL);
@@ -967,9 +966,8 @@ static void add_finding(struct run *r, const struct sm_finding *f,
 }
 
 /* Read @text against the question of @n, on the day of @now. */
-static int read_reply(const struct sm_script *s,
-		      const struct sm_script_node *n, const char *text,
-		      time_t now, struct sm_understanding *u)
+static int read_reply(const struct sm_script *s, const struct sm_script_node *n,
+		      const char *text, time_t now, struct sm_understanding *u)
 {
 	struct sm_question q = {
 		.kind = n->kind,
@@ -1008,8 +1006,12 @@ int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 		    const char *text, const struct sm_script_var *vars,
 		    size_t nvars, time_t now, struct sm_script_result *out)
 {
-	struct run r = {.s = s, .vars = vars, .nvars = nvars, .now = now,
-			.st = *st, .out = out};
+	struct run r = {.s = s,
+			.vars = vars,
+			.nvars = nvars,
+			.now = now,
+			.st = *st,
+			.out = out};
 	char folded[SM_SCRIPT_RAW_MAX];
 	const struct sm_script_node *n;
 	const struct sm_script_faq *faq = NULL;
@@ -1106,8 +1108,12 @@ int sm_script_tick(const struct sm_script *s, struct sm_script_state *st,
 		   const struct sm_script_var *vars, size_t nvars, time_t now,
 		   struct sm_script_result *out)
 {
-	struct run r = {.s = s, .vars = vars, .nvars = nvars, .now = now,
-			.st = *st, .out = out};
+	struct run r = {.s = s,
+			.vars = vars,
+			.nvars = nvars,
+			.now = now,
+			.st = *st,
+			.out = out};
 	int rc;
 
 	result_init(out, NULL);

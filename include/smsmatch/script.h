@@ -25,39 +25,39 @@
 
 #include "smsmatch/understand.h"
 
-#define SM_SCRIPT_ID_MAX 32	  /* node / offer id, bytes with NUL */
-#define SM_SCRIPT_NODES_MAX 64	  /* nodes of one script */
-#define SM_SCRIPT_FAQ_MAX 16	  /* faq entries */
-#define SM_SCRIPT_KEYWORDS_MAX 16 /* keywords of one faq entry / callback */
-#define SM_SCRIPT_OFFERS_MAX 16	  /* help_offers */
-#define SM_SCRIPT_VARS_MAX 32	  /* extra variables = [...] */
-#define SM_SCRIPT_TEXT_MAX 640	  /* a message template, bytes */
-#define SM_SCRIPT_MSG_MAX 1024	  /* a rendered message, bytes with NUL */
-#define SM_SCRIPT_OUT_MAX 6	  /* messages sent for one reply */
-#define SM_SCRIPT_KNOWN_MAX 8	  /* criteria remembered in a state */
-#define SM_SCRIPT_RAW_MAX 1001	  /* raw reply kept in a result */
-#define SM_SCRIPT_FILE_MAX (256 * 1024) /* larger script files are refused */
-#define SM_SCRIPT_REPROMPTS_MAX 5 /* highest max_reprompts */
+#define SM_SCRIPT_ID_MAX	32   /* node / offer id, bytes with NUL */
+#define SM_SCRIPT_NODES_MAX	64   /* nodes of one script */
+#define SM_SCRIPT_FAQ_MAX	16   /* faq entries */
+#define SM_SCRIPT_KEYWORDS_MAX	16   /* keywords of one faq entry / callback */
+#define SM_SCRIPT_OFFERS_MAX	16   /* help_offers */
+#define SM_SCRIPT_VARS_MAX	32   /* extra variables = [...] */
+#define SM_SCRIPT_TEXT_MAX	640  /* a message template, bytes */
+#define SM_SCRIPT_MSG_MAX	1024 /* a rendered message, bytes with NUL */
+#define SM_SCRIPT_OUT_MAX	6    /* messages sent for one reply */
+#define SM_SCRIPT_KNOWN_MAX	8    /* criteria remembered in a state */
+#define SM_SCRIPT_RAW_MAX	1001 /* raw reply kept in a result */
+#define SM_SCRIPT_FILE_MAX	(256 * 1024) /* larger script files are refused */
+#define SM_SCRIPT_REPROMPTS_MAX 5	     /* highest max_reprompts */
 
 /* A link to a node: "next", "on_yes", a choice's "next", "on_giveup". */
 #define SM_SCRIPT_LINK_NONE (-1) /* not given */
-#define SM_SCRIPT_LINK_END (-2)	 /* on_giveup = "end": close, no message */
+#define SM_SCRIPT_LINK_END  (-2) /* on_giveup = "end": close, no message */
 
 struct sm_script_link {
-	char *to;  /* node id as written, NULL when not given */
-	int line;  /* line of the setting, for messages */
-	int node;  /* index in nodes[] once resolved by sm_script_check(),
-		    * or SM_SCRIPT_LINK_NONE / SM_SCRIPT_LINK_END */
+	char *to; /* node id as written, NULL when not given */
+	int line; /* line of the setting, for messages */
+	int node; /* index in nodes[] once resolved by sm_script_check(),
+		   * or SM_SCRIPT_LINK_NONE / SM_SCRIPT_LINK_END */
 };
 
 /* How a conversation ended. */
 enum sm_script_outcome {
-	SM_OUTCOME_NONE,      /* still going */
-	SM_OUTCOME_COMPLETE,  /* reached an end node (outcome "complete") */
-	SM_OUTCOME_DECLINED,  /* an end node with outcome = "declined":
-			       * no consent or no interest */
-	SM_OUTCOME_NO_ANSWER, /* expire_after passed without a reply */
-	SM_OUTCOME_CALLBACK,  /* the candidate asked for a person */
+	SM_OUTCOME_NONE,       /* still going */
+	SM_OUTCOME_COMPLETE,   /* reached an end node (outcome "complete") */
+	SM_OUTCOME_DECLINED,   /* an end node with outcome = "declined":
+				* no consent or no interest */
+	SM_OUTCOME_NO_ANSWER,  /* expire_after passed without a reply */
+	SM_OUTCOME_CALLBACK,   /* the candidate asked for a person */
 	SM_OUTCOME_INCOMPLETE, /* gave up on a question (on_giveup = "end") */
 };
 
@@ -72,24 +72,24 @@ struct sm_script_choice_ext {
 
 /* One node of the state machine. */
 struct sm_script_node {
-	char *id;		  /* unique, [a-z0-9_]+ */
-	char *message;		  /* template sent on entering the node */
-	int line;		  /* line of the node's { } */
-	int message_line;	  /* line of message = */
-	bool end;		  /* a final node: message, then done */
+	char *id;			/* unique, [a-z0-9_]+ */
+	char *message;			/* template sent on entering the node */
+	int line;			/* line of the node's { } */
+	int message_line;		/* line of message = */
+	bool end;			/* a final node: message, then done */
 	enum sm_script_outcome outcome; /* end nodes: COMPLETE or DECLINED */
-	enum sm_answer_kind kind; /* other nodes: the answer expected */
-	char *criterion;	  /* what the answer is stored as */
-	bool allow_maybe;	  /* yesno: "maybe" is an answer */
+	enum sm_answer_kind kind;	/* other nodes: the answer expected */
+	char *criterion;		/* what the answer is stored as */
+	bool allow_maybe;		/* yesno: "maybe" is an answer */
 	struct sm_choice choices[SM_CHOICES_MAX]; /* choice: values and
 						   * folded synonyms */
 	struct sm_script_choice_ext choice_ext[SM_CHOICES_MAX];
-	size_t nchoices;	  /* 0 unless kind is choice */
+	size_t nchoices; /* 0 unless kind is choice */
 	struct sm_script_link on_yes, on_no, on_maybe, next, on_giveup;
-	char *reprompt;		  /* template when not understood, or NULL
-				   * (the message is sent again) */
-	int reprompt_line;	  /* its line */
-	int max_reprompts;	  /* 0..SM_SCRIPT_REPROMPTS_MAX, default 2 */
+	char *reprompt;	   /* template when not understood, or NULL
+			    * (the message is sent again) */
+	int reprompt_line; /* its line */
+	int max_reprompts; /* 0..SM_SCRIPT_REPROMPTS_MAX, default 2 */
 };
 
 /* A common question and its answer. */
@@ -113,31 +113,31 @@ enum sm_script_encoding {
 
 /* A loaded script.  Built by sm_script_read(), freed by sm_script_free(). */
 struct sm_script {
-	char *path;		  /* file name used in messages */
-	char *name;		  /* name = "..." */
+	char *path;			  /* file name used in messages */
+	char *name;			  /* name = "..." */
 	enum sm_script_encoding encoding; /* default AUTO */
-	double threshold;	  /* 0..1, default 0.6 */
-	long reminder_after;	  /* seconds, 0 for no reminder */
-	char *reminder;		  /* template, NULL when none */
-	int reminder_line;	  /* its line */
-	long expire_after;	  /* seconds, 0 never */
-	struct sm_script_link start; /* first node */
-	char *help;		  /* reply to AIDE/help, NULL for none */
-	int help_line;		  /* its line */
+	double threshold;		  /* 0..1, default 0.6 */
+	long reminder_after;		  /* seconds, 0 for no reminder */
+	char *reminder;			  /* template, NULL when none */
+	int reminder_line;		  /* its line */
+	long expire_after;		  /* seconds, 0 never */
+	struct sm_script_link start;	  /* first node */
+	char *help;    /* reply to AIDE/help, NULL for none */
+	int help_line; /* its line */
 	char *callback_keywords[SM_SCRIPT_KEYWORDS_MAX]; /* folded,
 							  * NULL-ended */
-	char *callback_reply;	  /* template, NULL when no callback */
-	int callback_line;	  /* its line */
-	char *stop_confirm;	  /* the daemon's STOP confirmation text
-				   * for this script, NULL for its own */
-	int stop_confirm_line;	  /* its line */
+	char *callback_reply;  /* template, NULL when no callback */
+	int callback_line;     /* its line */
+	char *stop_confirm;    /* the daemon's STOP confirmation text
+				* for this script, NULL for its own */
+	int stop_confirm_line; /* its line */
 	struct sm_script_faq faq[SM_SCRIPT_FAQ_MAX];
 	size_t nfaq;
 	struct sm_script_offer offers[SM_SCRIPT_OFFERS_MAX];
 	size_t noffers;
 	char *variables[SM_SCRIPT_VARS_MAX]; /* extra template names */
 	size_t nvariables;
-	int variables_line;	  /* line of variables = */
+	int variables_line;	      /* line of variables = */
 	struct sm_script_node *nodes; /* nnodes of them */
 	size_t nnodes;
 	/* The reading of replies; sm_understand() unless a test sets it. */
@@ -160,7 +160,7 @@ struct sm_script_state {
 				      * expiry count from it) */
 	bool reminded;		     /* the reminder went out */
 	bool done;		     /* the conversation is over */
-	enum sm_script_outcome outcome; /* why, once done */
+	enum sm_script_outcome outcome;		      /* why, once done */
 	struct sm_finding known[SM_SCRIPT_KNOWN_MAX]; /* criteria answered
 						       * ahead of their node */
 	size_t nknown;
@@ -187,33 +187,33 @@ struct sm_script_finding {
 
 /* What happened in one engine call. */
 enum sm_script_event {
-	SM_SCRIPT_EV_NONE,	/* nothing to do (tick not due, reply after
-				 * the end) */
-	SM_SCRIPT_EV_STARTED,	/* sm_script_start() */
-	SM_SCRIPT_EV_ANSWERED,	/* the reply answered the question */
-	SM_SCRIPT_EV_REPROMPT,	/* not understood: asked again */
-	SM_SCRIPT_EV_GAVE_UP,	/* not understood after the last re-prompt */
-	SM_SCRIPT_EV_HELP,	/* AIDE: help text, question again */
-	SM_SCRIPT_EV_FAQ,	/* a common question answered */
-	SM_SCRIPT_EV_CALLBACK,	/* the candidate asked for a person */
-	SM_SCRIPT_EV_REMINDER,	/* tick: the reminder is due */
-	SM_SCRIPT_EV_EXPIRED,	/* tick: no answer, closed */
+	SM_SCRIPT_EV_NONE,     /* nothing to do (tick not due, reply after
+				* the end) */
+	SM_SCRIPT_EV_STARTED,  /* sm_script_start() */
+	SM_SCRIPT_EV_ANSWERED, /* the reply answered the question */
+	SM_SCRIPT_EV_REPROMPT, /* not understood: asked again */
+	SM_SCRIPT_EV_GAVE_UP,  /* not understood after the last re-prompt */
+	SM_SCRIPT_EV_HELP,     /* AIDE: help text, question again */
+	SM_SCRIPT_EV_FAQ,      /* a common question answered */
+	SM_SCRIPT_EV_CALLBACK, /* the candidate asked for a person */
+	SM_SCRIPT_EV_REMINDER, /* tick: the reminder is due */
+	SM_SCRIPT_EV_EXPIRED,  /* tick: no answer, closed */
 };
 
 /* The result of one engine call. */
 struct sm_script_result {
-	enum sm_script_event event;	  /* what happened */
+	enum sm_script_event event;			    /* what happened */
 	struct sm_script_finding findings[1 + SM_ALSO_MAX]; /* to store */
 	size_t nfindings;
-	char raw[SM_SCRIPT_RAW_MAX];	  /* the reply as received (cut) */
+	char raw[SM_SCRIPT_RAW_MAX]; /* the reply as received (cut) */
 	char messages[SM_SCRIPT_OUT_MAX][SM_SCRIPT_MSG_MAX]; /* to send, in
 							      * order */
 	size_t nmessages;
-	bool question;			  /* the candidate asked something the
-					   * faq does not answer: for the
-					   * advisor */
-	enum sm_script_outcome outcome;	  /* set when the conversation ended
-					   * in this call */
+	bool question;			/* the candidate asked something the
+					 * faq does not answer: for the
+					 * advisor */
+	enum sm_script_outcome outcome; /* set when the conversation ended
+					 * in this call */
 };
 
 /*
@@ -252,8 +252,7 @@ typedef void (*sm_script_report_fn)(void *ctx, enum sm_script_severity sev,
  * to @report (may be NULL) in file order within each pass.  Returns the
  * number of errors (0: @s can run).
  */
-int sm_script_check(struct sm_script *s, sm_script_report_fn report,
-		    void *ctx);
+int sm_script_check(struct sm_script *s, sm_script_report_fn report, void *ctx);
 
 /*
  * sm_script_read() then sm_script_check(): a script ready to run, or a
@@ -288,9 +287,9 @@ int sm_script_render(const struct sm_script *s, const char *tmpl,
  * first message(s)).  Returns 0, or a negative errno from rendering
  * (-ENOENT: a variable of the message has no value) with @st untouched.
  */
-int sm_script_start(const struct sm_script *s,
-		    const struct sm_script_var *vars, size_t nvars, time_t now,
-		    struct sm_script_state *st, struct sm_script_result *out);
+int sm_script_start(const struct sm_script *s, const struct sm_script_var *vars,
+		    size_t nvars, time_t now, struct sm_script_state *st,
+		    struct sm_script_result *out);
 
 /*
  * Play the candidate's reply @text (UTF-8) at @now: help, callback and faq

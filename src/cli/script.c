@@ -22,11 +22,11 @@
 
 /* Virtual clock of `script try`: 2026-01-05 09:00 UTC, one minute a
  * reply. */
-#define TRY_EPOCH 1767603600
-#define TRY_STEP 60
-#define TRY_VARS_MAX 64	      /* --var options */
+#define TRY_EPOCH	 1767603600
+#define TRY_STEP	 60
+#define TRY_VARS_MAX	 64   /* --var options */
 #define TRY_CRITERIA_MAX 32   /* criteria shown at the end */
-#define TRY_LINE_MAX 2048     /* one reply */
+#define TRY_LINE_MAX	 2048 /* one reply */
 
 static void script_usage(FILE *out)
 {
@@ -288,8 +288,7 @@ static long parse_wait(const char *s)
 	return -1;
 }
 
-static int cmd_try(const char *path, struct sm_script_var *vars,
-		   size_t nvars)
+static int cmd_try(const char *path, struct sm_script_var *vars, size_t nvars)
 {
 	char vtext[SM_SCRIPT_VARS_MAX][SM_SCRIPT_ID_MAX + 2];
 	static struct sm_script_result r;
@@ -360,8 +359,8 @@ static int cmd_try(const char *path, struct sm_script_var *vars,
 		printf("== no more replies (waiting at node '%s')\n", st.node);
 	printf("== collected:\n");
 	for (size_t i = 0; i < col.n; i++) {
-		printf("  %-14s %-12s %.2f", col.f[i].criterion,
-		       col.f[i].value, col.f[i].confidence);
+		printf("  %-14s %-12s %.2f", col.f[i].criterion, col.f[i].value,
+		       col.f[i].confidence);
 		print_flags(col.f[i].flags);
 		printf("  \"%s\"\n", col.raw[i]);
 	}
@@ -410,8 +409,9 @@ int sm_cli_script(int argc, char **argv, const struct sm_cli_globals *g)
 			continue;
 		}
 		if (argv[i][0] == '-' || path) {
-			fprintf(stderr, "smsmatch: script %s: unexpected '%s'\n",
-				cmd, argv[i]);
+			fprintf(stderr,
+				"smsmatch: script %s: unexpected '%s'\n", cmd,
+				argv[i]);
 			script_usage(stderr);
 			return SM_EXIT_USAGE;
 		}

@@ -26,11 +26,9 @@ static void check_state(const struct sm_script *s,
 			const struct sm_script_state *st,
 			const struct sm_script_result *r)
 {
-	if (st->done ? st->node[0] != '\0'
-		     : !sm_script_node_find(s, st->node))
+	if (st->done ? st->node[0] != '\0' : !sm_script_node_find(s, st->node))
 		abort();
-	if (r->nmessages > SM_SCRIPT_OUT_MAX ||
-	    r->nfindings > 1 + SM_ALSO_MAX)
+	if (r->nmessages > SM_SCRIPT_OUT_MAX || r->nfindings > 1 + SM_ALSO_MAX)
 		abort();
 	for (size_t i = 0; i < r->nmessages; i++)
 		if (!memchr(r->messages[i], '\0', SM_SCRIPT_MSG_MAX))
@@ -48,8 +46,8 @@ static void count(void *ctx, enum sm_script_severity sev, const char *msg)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const replies[] = {
-		"oui", "non", "peut-être", "1", "3", "voiture", "AIDE",
-		"c'est payé ?", "bof", "appelez-moi",
+		"oui",	   "non",  "peut-être",	   "1",	  "3",
+		"voiture", "AIDE", "c'est payé ?", "bof", "appelez-moi",
 	};
 	static struct sm_script_result r;
 	const struct sm_script_var *vars = sm_script_std_vars();

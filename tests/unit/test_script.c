@@ -40,8 +40,8 @@ static const char *srcdir(void)
 /* ---- a fake reading of replies: what each test reply means */
 
 struct reading {
-	const char *text;	/* the reply */
-	const char *value;	/* the answer, NULL: not understood */
+	const char *text;  /* the reply */
+	const char *value; /* the answer, NULL: not understood */
 	double confidence;
 	bool conditional;
 	bool question;
@@ -57,8 +57,8 @@ static const struct reading readings[] = {
 	{"voiture", "car", 0.9, false, false, NULL, NULL, 0},
 	{"3", "help_needed", 0.9, false, false, NULL, NULL, 0},
 	{"1", "none", 0.9, false, false, NULL, NULL, 0},
-	{"oui mais j'ai pas de voiture", "yes", 0.9, false, false,
-	 "transport", "help_needed", 0.85},
+	{"oui mais j'ai pas de voiture", "yes", 0.9, false, false, "transport",
+	 "help_needed", 0.85},
 	{"oui et j'ai une voiture, pas d'enfant", "yes", 0.9, false, false,
 	 "transport", "car", 0.9},
 	{"oui si c'est près", "yes", 0.8, true, false, NULL, NULL, 0},
@@ -97,9 +97,8 @@ static int fake_understand(const char *text, const struct sm_question *q,
 			snprintf(out->also[0].criterion,
 				 sizeof(out->also[0].criterion), "%s",
 				 r->also_criterion);
-			snprintf(out->also[0].value,
-				 sizeof(out->also[0].value), "%s",
-				 r->also_value);
+			snprintf(out->also[0].value, sizeof(out->also[0].value),
+				 "%s", r->also_value);
 			out->also[0].confidence = r->also_confidence;
 			out->nalso = 1;
 		}
@@ -189,8 +188,7 @@ static int teardown(void **state)
 
 static void start(struct fixture *f)
 {
-	assert_int_equal(sm_script_start(f->s, vars, 2, T0, &f->st, &f->r),
-			 0);
+	assert_int_equal(sm_script_start(f->s, vars, 2, T0, &f->st, &f->r), 0);
 	assert_int_equal(f->r.event, SM_SCRIPT_EV_STARTED);
 	assert_int_equal(f->r.nmessages, 1);
 	assert_string_equal(f->r.messages[0], "Bonjour Léa, OUI ou STOP ?");
@@ -200,8 +198,8 @@ static void start(struct fixture *f)
 
 static void reply(struct fixture *f, const char *text, time_t t)
 {
-	assert_int_equal(
-		sm_script_reply(f->s, &f->st, text, vars, 2, t, &f->r), 0);
+	assert_int_equal(sm_script_reply(f->s, &f->st, text, vars, 2, t, &f->r),
+			 0);
 	assert_string_equal(f->r.raw, text);
 }
 
@@ -357,36 +355,36 @@ static void test_reminder_once_then_expiry(void **state)
 			 0);
 	assert_int_equal(f->r.event, SM_SCRIPT_EV_NONE);
 	assert_false(f->st.reminded);
-	assert_int_equal(sm_script_tick(f->s, &f->st, vars, 2,
-					T0 + 2 * 86400, &f->r),
-			 0);
+	assert_int_equal(
+		sm_script_tick(f->s, &f->st, vars, 2, T0 + 2 * 86400, &f->r),
+		0);
 	assert_int_equal(f->r.event, SM_SCRIPT_EV_REMINDER);
 	assert_int_equal(f->r.nmessages, 1);
 	assert_string_equal(f->r.messages[0], "Bonjour Léa, une réponse ?");
 	assert_true(f->st.reminded);
 	before = f->st;
-	assert_int_equal(sm_script_tick(f->s, &f->st, vars, 2,
-					T0 + 3 * 86400, &f->r),
-			 0);
+	assert_int_equal(
+		sm_script_tick(f->s, &f->st, vars, 2, T0 + 3 * 86400, &f->r),
+		0);
 	assert_int_equal(f->r.event, SM_SCRIPT_EV_NONE);
 	assert_int_equal(f->r.nmessages, 0);
 	assert_memory_equal(&before, &f->st, sizeof(before));
 	/* The candidate answers: expiry counts from the new question. */
 	reply(f, "oui", T0 + 4 * 86400);
-	assert_int_equal(sm_script_tick(f->s, &f->st, vars, 2,
-					T0 + 8 * 86400, &f->r),
-			 0);
+	assert_int_equal(
+		sm_script_tick(f->s, &f->st, vars, 2, T0 + 8 * 86400, &f->r),
+		0);
 	assert_int_equal(f->r.event, SM_SCRIPT_EV_NONE);
-	assert_int_equal(sm_script_tick(f->s, &f->st, vars, 2,
-					T0 + 9 * 86400, &f->r),
-			 0);
+	assert_int_equal(
+		sm_script_tick(f->s, &f->st, vars, 2, T0 + 9 * 86400, &f->r),
+		0);
 	assert_int_equal(f->r.event, SM_SCRIPT_EV_EXPIRED);
 	assert_int_equal(f->r.outcome, SM_OUTCOME_NO_ANSWER);
 	assert_true(f->st.done);
 	assert_int_equal(f->st.outcome, SM_OUTCOME_NO_ANSWER);
-	assert_int_equal(sm_script_tick(f->s, &f->st, vars, 2,
-					T0 + 20 * 86400, &f->r),
-			 0);
+	assert_int_equal(
+		sm_script_tick(f->s, &f->st, vars, 2, T0 + 20 * 86400, &f->r),
+		0);
 	assert_int_equal(f->r.event, SM_SCRIPT_EV_NONE);
 }
 
@@ -487,9 +485,9 @@ static void test_errors_leave_state(void **state)
 			 -ENOENT);
 	assert_memory_equal(&before, &f->st, sizeof(before));
 	snprintf(f->st.node, sizeof(f->st.node), "gone");
-	assert_int_equal(sm_script_reply(f->s, &f->st, "oui", vars, 2,
-					 T0 + 60, &f->r),
-			 -EINVAL);
+	assert_int_equal(
+		sm_script_reply(f->s, &f->st, "oui", vars, 2, T0 + 60, &f->r),
+		-EINVAL);
 	assert_string_equal(f->st.node, "gone");
 }
 
@@ -651,9 +649,9 @@ static void test_bounds(void **state)
 			 -EINVAL);
 	assert_null(s);
 	assert_non_null(memchr(err, '\0', sizeof(err)));
-	assert_int_equal(sm_script_read("/nonexistent/x.conf", &s, err,
-					sizeof(err)),
-			 -ENOENT);
+	assert_int_equal(
+		sm_script_read("/nonexistent/x.conf", &s, err, sizeof(err)),
+		-ENOENT);
 }
 
 /* The real reading of replies, on a shipped script. */
@@ -666,9 +664,8 @@ static void test_real_understanding(void **state)
 
 	snprintf(path, sizeof(path), "%s/conf/scripts/cariste.conf", srcdir());
 	assert_int_equal(sm_script_load(path, &s, err, sizeof(err)), 0);
-	assert_int_equal(sm_script_start(s, sm_script_std_vars(), 12, T0, &st,
-					 &r),
-			 0);
+	assert_int_equal(
+		sm_script_start(s, sm_script_std_vars(), 12, T0, &st, &r), 0);
 	assert_non_null(strstr(r.messages[0], "France Travail Colmar"));
 	assert_int_equal(sm_script_reply(s, &st, "Oui", sm_script_std_vars(),
 					 12, T0 + 60, &r),
