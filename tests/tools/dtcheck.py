@@ -25,6 +25,9 @@
 #       EXPECTED: "NUMBER<TAB>TEXT" lines injected; INBOX_JSON: the output of
 #       `smsmatch inbox --all --json`.  Each stored exactly once, with the
 #       right sender, text and part count.
+#   dtcheck.py settled DB                exit 0 when nothing is claimed and
+#       every queued message waits behind an unconfirmed one to the same
+#       recipient (per-recipient FIFO): the daemon has nothing left to do
 #   dtcheck.py db DB SQL                 print the rows of a SELECT (TSV)
 #
 # Exits 1 with one "FAIL: ..." line per problem (at most 20 shown).
@@ -276,6 +279,16 @@ def inbound(args):
                   f"once, whole, right sender and text")
 
 
+def settled(args):
+    db = sqlite3.connect(args[0], timeout=30)
+    n = db.execute(
+        "SELECT count(*) FROM outbox o WHERE o.state = 'claimed' OR"
+        " (o.state = 'queued' AND NOT EXISTS (SELECT 1 FROM outbox u"
+        "  WHERE u.recipient = o.recipient AND u.id < o.id AND"
+        "  u.state = 'unconfirmed'))").fetchone()[0]
+    return 0 if n == 0 else 1
+
+
 def db_query(args):
     db = sqlite3.connect(args[0], timeout=30)
     for row in db.execute(args[1]):
@@ -298,6 +311,8 @@ def main():
         return outbound(args)
     if cmd == "inbound":
         return inbound(args)
+    if cmd == "settled":
+        return settled(args)
     if cmd == "db":
         return db_query(args)
     print(f"dtcheck.py: unknown command {cmd}", file=sys.stderr)

@@ -8,7 +8,9 @@
 # sanitizer report, no full phone number in the daemon's log).
 #
 # Needs BUILD (the directory with the binaries) and SRCDIR (repo root,
-# default "."), as tests/run.sh sets them.
+# default "."), as tests/run.sh sets them.  DT_KEEP=1 keeps the temp dir
+# (logs, database) for a look after a failure; DT_LOG_LEVEL=debug makes
+# the daemon log its AT traffic.
 
 set -euo pipefail
 : "${BUILD:?BUILD must name the build directory}"
@@ -40,7 +42,11 @@ dt_cleanup() {
 		echo "--- last lines of the daemon's stderr"
 		tail -n 30 "$DERR"
 	fi
-	rm -rf "$T"
+	if [ -n "${DT_KEEP:-}" ]; then
+		echo "kept $T (DT_KEEP)"
+	else
+		rm -rf "$T"
+	fi
 	exit $rc
 }
 trap dt_cleanup EXIT
