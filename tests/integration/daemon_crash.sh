@@ -47,46 +47,7 @@ cat "$T"/out[01].tsv.ids >"$T/ids.tsv"
 [ "$(wc -l <"$T/ids.tsv")" -eq "$N" ] || fail "queued $(wc -l <"$T/ids.tsv") of $N"
 ok "$N messages queued, $KILLS kill -9 and restarts"
 
-dt_wait 150 "everything sent but what waits behind an unconfirmed message" \
-	python3 "$TOOLS/dtcheck.py" settled "$T/smsmatch.db"
-settled=$(python3 "$TOOLS/dtcheck.py" db "$T/smsmatch.db" \
-	"SELECT count(*) FROM outbox WHERE was_unconfirmed = 1")
-echo "unconfirmed after a kill and settled by their status report: $settled"
-sm queue >"$T/queue.txt"
-cat "$T/queue.txt"
-python3 "$TOOLS/dtcheck.py" outbound "$T/ids.tsv" "$T/smsmatch.db" \
-	"$T"/m[123].jsonl --unconfirmed-ok --max-unconfirmed $((KILLS * 3)) \
-	--summary "$T/summary.json"
-
-# Each unconfirmed message is listed by `smsmatch queue`; settle them.
-python3 -c '
-import json, sys
-for u in json.load(open(sys.argv[1]))["unconfirmed"]:
-    print(u["id"], "sent" if u["arrived"] else "resend")' \
-	"$T/summary.json" >"$T/unconfirmed.txt"
-while read -r id how; do
-	line=$(grep "^  unconfirmed $id  to +336" "$T/queue.txt") ||
-		fail "unconfirmed message $id not listed by smsmatch queue"
-	# "part K/N": the part in doubt, 1 <= K <= N
-	[[ $line =~ \ part\ ([0-9]+)/([0-9]+)\  ]] &&
-		[ "${BASH_REMATCH[1]}" -ge 1 ] &&
-		[ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] ||
-		fail "unconfirmed listing: $line"
-	sm queue show "$id" | grep -q '^  state: unconfirmed$' ||
-		fail "queue show $id: $(sm queue show "$id")"
-	[ "$(sm queue resolve "$id" "$how")" = "message $id: $how" ] ||
-		fail "queue resolve $id $how"
-	ok "unconfirmed message $id listed, resolved as $how"
-done <"$T/unconfirmed.txt"
-if [ ! -s "$T/unconfirmed.txt" ]; then
-	# No kill landed in a write window: resolve still refuses politely.
-	id=$(head -n1 "$T/ids.tsv" | cut -f1)
-	out=$(sm queue resolve "$id" sent 2>&1) && fail "resolve of a sent message succeeded"
-	[ "$out" = "smsmatch: queue: message $id is not unconfirmed" ] ||
-		fail "resolve message: $out"
-	ok "no unconfirmed message this time; resolve refuses a sent one"
-fi
-
+dt_resolve_unconfirmed "$T/ids.tsv" $((KILLS * 3))
 dt_wait_drained 60
 dt_daemon_term
 dt_sim_stop m1 m2 m3

@@ -57,7 +57,7 @@ fail() {
 }
 
 ok() {
-	echo "ok: $*"
+	echo "ok: $* [${SECONDS}s]"
 }
 
 # dt_wait SECONDS WHAT COMMAND...: poll COMMAND every 0.1 s until it
@@ -240,4 +240,53 @@ dt_check_stderr() {
 		fail "a full phone number in the daemon's log"
 	fi
 	ok "daemon log: no sanitizer report, numbers masked ($(wc -l <"$DERR") lines)"
+}
+
+# dt_resolve_unconfirmed IDS MAX: wait until the daemon has sent all it
+# can (what is left waits behind an unconfirmed message to the same
+# recipient), check every message of IDS arrived once in the simulator
+# logs $T/*.jsonl except the unconfirmed ones (at most MAX, each at most
+# once, each listed by `smsmatch queue` with its part in doubt), then
+# settle each with `smsmatch queue resolve`: "sent" when the simulator got
+# it, "resend" when it did not.  With none, checks that resolve refuses a
+# message that is not unconfirmed.
+dt_resolve_unconfirmed() {
+	local ids=$1 max=$2 id how line settled
+	dt_wait 150 "everything sent but what waits behind an unconfirmed message" \
+		python3 "$TOOLS/dtcheck.py" settled "$T/smsmatch.db"
+	settled=$(python3 "$TOOLS/dtcheck.py" db "$T/smsmatch.db" \
+		"SELECT count(*) FROM outbox WHERE was_unconfirmed = 1")
+	echo "unconfirmed for a while, then settled by a status report: $settled"
+	sm queue >"$T/queue.txt"
+	cat "$T/queue.txt"
+	python3 "$TOOLS/dtcheck.py" outbound "$ids" "$T/smsmatch.db" \
+		"$T"/*.jsonl --unconfirmed-ok --max-unconfirmed "$max" \
+		--summary "$T/summary.json" || fail "outbound check"
+	python3 -c '
+import json, sys
+for u in json.load(open(sys.argv[1]))["unconfirmed"]:
+    print(u["id"], "sent" if u["arrived"] else "resend")' \
+		"$T/summary.json" >"$T/unconfirmed.txt"
+	while read -r id how; do
+		line=$(grep "^  unconfirmed $id  to +336" "$T/queue.txt") ||
+			fail "unconfirmed message $id not listed by smsmatch queue"
+		# "part K/N": the part in doubt, 1 <= K <= N
+		[[ $line =~ \ part\ ([0-9]+)/([0-9]+)\  ]] &&
+			[ "${BASH_REMATCH[1]}" -ge 1 ] &&
+			[ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] ||
+			fail "unconfirmed listing: $line"
+		sm queue show "$id" | grep -q '^  state: unconfirmed$' ||
+			fail "queue show $id: $(sm queue show "$id")"
+		[ "$(sm queue resolve "$id" "$how")" = "message $id: $how" ] ||
+			fail "queue resolve $id $how"
+		ok "unconfirmed message $id listed, resolved as $how"
+	done <"$T/unconfirmed.txt"
+	if [ ! -s "$T/unconfirmed.txt" ]; then
+		id=$(head -n1 "$ids" | cut -f1)
+		line=$(sm queue resolve "$id" sent 2>&1) &&
+			fail "resolve of a message that is not unconfirmed succeeded"
+		[ "$line" = "smsmatch: queue: message $id is not unconfirmed" ] ||
+			fail "resolve message: $line"
+		ok "no unconfirmed message this time; resolve refuses message $id"
+	fi
 }
