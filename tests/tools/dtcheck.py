@@ -25,16 +25,25 @@
 #       EXPECTED: "NUMBER<TAB>TEXT" lines injected; INBOX_JSON: the output of
 #       `smsmatch inbox --all --json`.  Each stored exactly once, with the
 #       right sender, text and part count.
-#   dtcheck.py settled DB                exit 0 when nothing is claimed and
+#   dtcheck.py settled DB [KIND...]      exit 0 when nothing is claimed and
 #       every queued message waits behind an unconfirmed one to the same
-#       recipient (per-recipient FIFO): the daemon has nothing left to do
+#       recipient (per-recipient FIFO) or is of a KIND held by the sending
+#       window: the daemon has nothing left to do
+#   dtcheck.py enqueue DB KIND NUMBER TEXT NPARTS
+#       queue a message of a KIND the CLI cannot queue yet (first_contact,
+#       reminder: the campaign engine's), as sm_store_enqueue() does;
+#       prints its id
+#   dtcheck.py hours                     a one-hour sending window that
+#       excludes the present hour in Europe/Paris, "HH:00-HH:00"
 #   dtcheck.py db DB SQL                 print the rows of a SELECT (TSV)
 #
 # Exits 1 with one "FAIL: ..." line per problem (at most 20 shown).
 import json
+import os
 import random
 import sqlite3
 import sys
+import time
 
 GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -110,15 +119,18 @@ def gen_in(n, seed):
         if kind < 0.45:
             text = f"oui ok pour moi ({i})"
         elif kind < 0.7:
-            text = f"Ça me va très bien, à lundi ! ({i})"
+            text = f"D’accord, ça me va très bien, à lundi ! ({i})"
         elif kind < 0.85:
             text = (f"({i}) bonjour, je suis interesse mais je n'ai pas de "
                     "voiture, est-ce qu'il y a un bus ou du covoiturage "
-                    "possible depuis la gare ? merci beaucoup") + f" ({i})"
+                    "possible depuis la gare ? sinon je peux venir a velo "
+                    "mais il faut que je parte tot. merci beaucoup") + \
+                f" ({i})"
         else:
             text = (f"({i}) Bonjour, je suis très intéressée par la "
                     "formation mais je dois faire garder mes enfants, "
-                    "est-ce possible ?") + f" ({i})"
+                    "est-ce possible ? Je peux être là à 9h ; c’est "
+                    "bien ça ?") + f" ({i})"
         print(f"{frm}\t{text}")
 
 
@@ -281,12 +293,36 @@ def inbound(args):
 
 def settled(args):
     db = sqlite3.connect(args[0], timeout=30)
+    held = ",".join("'%s'" % k for k in args[1:]
+                    if k.replace("_", "").isalpha()) or "''"
     n = db.execute(
         "SELECT count(*) FROM outbox o WHERE o.state = 'claimed' OR"
-        " (o.state = 'queued' AND NOT EXISTS (SELECT 1 FROM outbox u"
-        "  WHERE u.recipient = o.recipient AND u.id < o.id AND"
-        "  u.state = 'unconfirmed'))").fetchone()[0]
+        " (o.state = 'queued' AND o.kind NOT IN (%s) AND NOT EXISTS"
+        "  (SELECT 1 FROM outbox u WHERE u.recipient = o.recipient AND"
+        "  u.id < o.id AND u.state = 'unconfirmed'))" % held).fetchone()[0]
     return 0 if n == 0 else 1
+
+
+def enqueue(args):
+    db_path, kind, number, text, nparts = args
+    now = int(time.time())
+    db = sqlite3.connect(db_path, timeout=30)
+    with db:
+        cur = db.execute(
+            "INSERT INTO outbox (recipient, text, kind, flags, priority,"
+            " state, not_before, expires_at, nparts, created_at)"
+            " VALUES (?, ?, ?, 0, 0, 'queued', ?, 0, ?, ?)",
+            (number, text, kind, now, int(nparts), now))
+    print(cur.lastrowid)
+    return 0
+
+
+def hours():
+    os.environ["TZ"] = "Europe/Paris"
+    time.tzset()
+    h = (time.localtime().tm_hour + 2) % 24
+    print("%02d:00-%02d:00" % (h, h + 1))
+    return 0
 
 
 def db_query(args):
@@ -311,6 +347,10 @@ def main():
         return outbound(args)
     if cmd == "inbound":
         return inbound(args)
+    if cmd == "enqueue":
+        return enqueue(args)
+    if cmd == "hours":
+        return hours()
     if cmd == "settled":
         return settled(args)
     if cmd == "db":
