@@ -10,7 +10,8 @@
 #   dtcheck.py gen-in N SEED             N inbound "NUMBER<TAB>TEXT" lines
 #       (single and multipart, GSM 7-bit and UCS-2)
 #   dtcheck.py outbound IDS DB LOG... [options]
-#       IDS: "ID<TAB>NUMBER<TAB>TEXT" lines (what `smsmatch send` queued);
+#       IDS: "ID<TAB>NUMBER<TAB>TEXT" lines (what `smsmatch send` queued),
+#       or {"id", "to", "text"} JSON lines for texts with tabs or newlines;
 #       DB: the SQLite database; LOG: the simulators' JSON logs.  Checks
 #       every message arrived exactly once, whole (all parts on one modem,
 #       nothing "incomplete"), per-recipient order, and the outbox agrees
@@ -174,7 +175,14 @@ def outbound(args):
         else:
             logs.append(a)
         i += 1
-    sent = read_tsv(ids_path, 3)
+    sent = []
+    with open(ids_path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("{"):  # a text with tabs or newlines
+                j = json.loads(line)
+                sent.append((str(j["id"]), j["to"], j["text"]))
+            elif line.strip():
+                sent.append(tuple(line.rstrip("\n").split("\t", 2)))
     recs = read_logs(logs)
     db = sqlite3.connect(db_path, timeout=30)
     rows = {r[0]: r[1:] for r in db.execute(
