@@ -610,7 +610,9 @@ int sm_store_claim(struct sm_store *st, const char *modem, int64_t now,
 		       " AND o.kind IN (?3, ?4, ?5, ?6)"
 		       " AND NOT EXISTS (SELECT 1 FROM outbox b"
 		       "  WHERE b.recipient = o.recipient AND b.id < o.id"
-		       "  AND b.state IN ('queued', 'claimed', 'unconfirmed'))"
+		       "  AND (b.state IN ('claimed', 'unconfirmed')"
+		       "   OR (b.state = 'queued'"
+		       "    AND b.kind IN (?3, ?4, ?5, ?6))))"
 		       " ORDER BY o.priority DESC, o.id LIMIT 1",
 		       "isssss", now, modem, k[0], k[1], k[2], k[3]);
 	if (rc == 0)
