@@ -667,14 +667,15 @@ static int map_header(struct import *im, const struct sm_csv_record *h)
 		fprintf(stderr,
 			"smsmatch: candidates: %s: no phone column "
 			"(téléphone, portable, mobile, tel or "
-			"phone)\n",
+			"phone): nothing imported\n",
 			im->file);
 		return -1;
 	}
 	if (c->first < 0) {
 		fprintf(stderr,
 			"smsmatch: candidates: %s: no first-name "
-			"column (prénom, first_name or firstname)\n",
+			"column (prénom, first_name or firstname): "
+			"nothing imported\n",
 			im->file);
 		return -1;
 	}
