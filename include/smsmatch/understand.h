@@ -49,7 +49,20 @@ struct sm_question {
 	bool allow_maybe;		  /* yesno: "maybe" is an answer */
 	const struct sm_choice *choices;  /* choice: the choices */
 	size_t nchoices;		  /* how many */
+	const char *today;		  /* date: "YYYY-MM-DD" the reply is
+					   * read on, for "demain", "lundi
+					   * prochain", "le 12 mars"; NULL:
+					   * only full dates are understood */
 };
+
+/*
+ * Confidence semantics: 0.8 and above, any careful reader would agree;
+ * from SM_UNDERSTAND_THRESHOLD to 0.8, the likely reading of a hedged or
+ * conditional reply (keep it, show the flag); below the threshold the
+ * reply is ambiguous and the script re-asks (a script may set its own
+ * threshold; this is the default).
+ */
+#define SM_UNDERSTAND_THRESHOLD 0.6
 
 /* A value for a criterion, with how sure the rules are. */
 struct sm_finding {
@@ -58,7 +71,16 @@ struct sm_finding {
 	double confidence;		  /* 0..1 */
 };
 
-/* What a reply means. */
+/*
+ * What a reply means.  understood is true when a value was found, at any
+ * confidence; compare answer.confidence with the threshold before acting
+ * on it.  For SM_ANSWER_TEXT the value is the reply itself, trimmed and
+ * cut at a character boundary to fit (the caller keeps the full raw text,
+ * which is the verbatim record).  Standard criteria answered by a choice
+ * question read bare yes/no as the question's natural sense: childcare
+ * ("Avez-vous besoin d'une solution de garde ?") yes = help_needed, no =
+ * not_needed; available yes/no; transport has none.
+ */
 struct sm_understanding {
 	bool understood;		/* the question got an answer */
 	struct sm_finding answer;	/* that answer (criterion = question's) */
@@ -83,7 +105,14 @@ struct sm_understanding {
 int sm_understand(const char *text, const struct sm_question *q,
 		  struct sm_understanding *out);
 
-/* The standard criteria and their values, for scripts and shortlists. */
+/* The standard criteria, NULL-ended, for scripts and shortlists. */
 const char *const *sm_understand_criteria(void);
+
+/*
+ * The values of standard criterion @criterion, NULL-ended (static), or
+ * NULL for a criterion that is not standard or takes free text
+ * (motivation).
+ */
+const char *const *sm_understand_values(const char *criterion);
 
 #endif

@@ -40,4 +40,7 @@ int sm_cli_inbox(int argc, char **argv, const struct sm_cli_globals *g);
 int sm_cli_campaign(int argc, char **argv, const struct sm_cli_globals *g);
 int sm_cli_candidates(int argc, char **argv, const struct sm_cli_globals *g);
 
+/* `smsmatch script check|try ...` (src/cli/script.c) */
+int sm_cli_script(int argc, char **argv, const struct sm_cli_globals *g);
+
 #endif

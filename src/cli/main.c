@@ -37,6 +37,10 @@ static void usage(FILE *out)
 	      "modem\n"
 	      "  modem listen DEVICE       print inbound SMS and status "
 	      "reports\n"
+	      "  script check FILE         check a dialogue script, show "
+	      "its messages\n"
+	      "  script try FILE           play a dialogue script in the "
+	      "terminal\n"
 	      "  pdu decode HEX            decode an SMS PDU\n"
 	      "  pdu encode --to NUMBER TEXT\n"
 	      "                            encode the PDUs of an SMS\n"
@@ -98,6 +102,8 @@ int main(int argc, char **argv)
 		return sm_cli_campaign(argc - i, argv + i, &g);
 	if (strcmp(argv[i], "candidates") == 0)
 		return sm_cli_candidates(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "script") == 0)
+		return sm_cli_script(argc - i, argv + i, &g);
 	fprintf(stderr, "smsmatch: unknown command '%s' (see smsmatch --help)\n",
 		argv[i]);
 	return SM_EXIT_USAGE;
