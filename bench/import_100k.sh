@@ -16,11 +16,10 @@ make -C "$root" --no-print-directory BUILD="$BUILD" "$BUILD/smsmatch" >/dev/null
 T=$(mktemp -d "${2:-${TMPDIR:-/tmp}}/import_bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 printf 'database = "%s/db.sqlite";\n' "$T" >"$T/sm.conf"
-: >"$T/script.conf"
 sm() { "$BUILD/smsmatch" -c "$T/sm.conf" "$@"; }
 
 python3 "$here/gen_candidates.py" "$ROWS" --bad-every 20 >"$T/candidats.csv"
-id=$(sm campaign new --name bench --script "$T/script.conf" --trade t \
+id=$(sm campaign new --name bench --script "$root/conf/scripts/aide-soignant.conf" --trade t \
 	--start 2026-03-02 --end 2026-03-03 --place p --seats 1)
 size=$(stat -c %s "$T/candidats.csv")
 

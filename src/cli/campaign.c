@@ -24,6 +24,7 @@
 #include "smsmatch/config.h"
 #include "smsmatch/csv.h"
 #include "smsmatch/phone.h"
+#include "smsmatch/script.h"
 #include "smsmatch/store_campaign.h"
 
 /* The configuration and the open store of one command. */
@@ -119,6 +120,7 @@ static const char campaign_usage[] =
 	"daemon contacts the candidates.  `pause` stops first contacts and\n"
 	"reminders (replies are still answered), `resume` goes on, `close`\n"
 	"ends it for good.  `status` prints the funnel and the reply times.\n"
+	"The script must pass `smsmatch script check`.\n"
 	"DATE is YYYY-MM-DD or DD/MM/YYYY.\n";
 
 /* "YYYY-MM-DD" or "DD/MM/YYYY" into @out as YYYY-MM-DD; false if neither
@@ -152,7 +154,8 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 	struct sm_store_campaign *c = calloc(1, sizeof(*c));
 	const char *name = NULL, *script = NULL, *trade = NULL, *start = NULL,
 		   *end = NULL, *place = NULL, *seats = NULL;
-	char real[PATH_MAX], *endp;
+	char real[PATH_MAX], err[512], *endp;
+	struct sm_script *parsed = NULL;
 	struct campcli cc;
 	size_t plen = 0;
 	int64_t id = 0;
@@ -253,6 +256,13 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 		goto out;
 	}
 	fclose(f);
+	/* The dialogue must be able to run (`smsmatch script check FILE`
+	 * lists every problem). */
+	if (sm_script_load(script, &parsed, err, sizeof(err)) < 0) {
+		fprintf(stderr, "smsmatch: campaign: %s\n", err);
+		goto out;
+	}
+	sm_script_free(parsed);
 	/* The daemon reads it later, from another directory. */
 	if (!realpath(script, real) ||
 	    !set_field(c->script, sizeof(c->script), real)) {

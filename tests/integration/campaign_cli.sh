@@ -17,7 +17,7 @@ DATA="$SRCDIR/tests/data/csv"
 T=$(mktemp -d "$( [ -w /dev/shm ] && echo /dev/shm || echo /tmp)/campaign_cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 printf 'database = "%s/db.sqlite";\n' "$T" >"$T/sm.conf"
-echo 'name = "test";' >"$T/as.conf"
+cp "$SRCDIR/conf/scripts/aide-soignant.conf" "$T/as.conf"
 sm() { "$SM" -c "$T/sm.conf" "$@"; }
 
 fail() {
@@ -77,6 +77,11 @@ expect 1 sm campaign new --name x --script "$T/none.conf" --trade t \
 check "missing script" "$(cat "$T/err")" \
 	"smsmatch: campaign: script $T/none.conf: No such file or directory"
 expect 1 new --start 2026-03-02 --end 2026-06-26 --seats 0
+printf 'this is not a script\n' >"$T/broken.conf"
+expect 1 sm campaign new --name x --script "$T/broken.conf" --trade t \
+	--start 2026-03-02 --end 2026-03-03 --place p --seats 1
+grep -q "^smsmatch: campaign: $T/broken.conf:1: " "$T/err" ||
+	fail "broken script: $(cat "$T/err")"
 expect 0 new --start 02/03/2026 --end 2026-06-26 --prerequisite "permis B" \
 	--prerequisite "vaccins à jour"
 check "new id" "$(cat "$T/out")" 1
