@@ -490,11 +490,26 @@ static void funnel_line(const char *what, int n, int of)
 		printf("  %-13s %6d\n", what, n);
 }
 
+static int print_modem(const struct sm_store_modem *m, void *data)
+{
+	int *n = data;
+
+	printf("%s %s %s", (*n)++ ? "," : "modems:", m->name,
+	       sm_store_modem_state_name(m->state));
+	if (m->signal_dbm)
+		printf(" (%d dBm, %d sent today)", m->signal_dbm,
+		       m->sent_today);
+	else
+		printf(" (%d sent today)", m->sent_today);
+	return 0;
+}
+
 static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
 	char median[32];
+	int nmodems = 0;
 	int rc = get_campaign(cc, arg, id, &c);
 
 	if (rc)
@@ -526,6 +541,10 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 			     f.answered));
 	else
 		printf("\n");
+	/* The modems that carry it, as smsmatchd last recorded them. */
+	if (sm_store_modem_list(cc->store, print_modem, &nmodems) < 0)
+		return store_fail(cc, "cannot list the modems");
+	printf("%s\n", nmodems ? "" : "modems: none recorded yet");
 	return SM_EXIT_OK;
 }
 

@@ -41,7 +41,7 @@ sql() {
 		sqlite3 -batch "$T/db.sqlite" "$1"
 		return
 	fi
-	python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print(r[0] if r else "")' "$T/db.sqlite" "$1"
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchone(); c.commit(); print(r[0] if r else "")' "$T/db.sqlite" "$1"
 }
 candidates() { # campaign id
 	sm campaign show "$1" | awk '$1 == "candidates" { print $2 }'
@@ -203,6 +203,21 @@ expect 0 sm campaign status 1
 check "status candidates" "$(awk '$1 == "candidates" { print $2 }' "$T/out")" 4
 check "status invited" "$(awk '$1 == "invited" { print $2, $3, $4 }' "$T/out")" "0 0 %"
 grep -q "median -" "$T/out" || fail "status reply times"
+check "status modems" "$(tail -1 "$T/out")" "modems: none recorded yet"
+sql "insert into modems (name, state, signal_dbm, sent_today) values ('m1', 'up', -71, 12), ('m2', 'down', 0, 3)"
+expect 0 sm campaign status 1
+check "status modems" "$(tail -1 "$T/out")" \
+	"modems: m1 up (-71 dBm, 12 sent today), m2 down (3 sent today)"
+# Three conversations of campaign 3 (as the dialogue engine writes them):
+# replies after 10 min, 2 h and 6 h; one complete, one declined.
+sql "insert into conversations (campaign_id, candidate_id, phone, outcome, started_at, first_reply_at) select 3, id, phone, case id % 3 when 0 then 'complete' when 1 then 'declined' else 'open' end, 1000, 1000 + case id % 3 when 0 then 600 when 1 then 7200 else 21600 end from candidates where campaign_id = 3 order by id limit 3"
+expect 0 sm campaign status 3
+check "status 3 invited" "$(awk '$1 == "invited" { print $2 }' "$T/out")" 3
+check "status 3 answered" "$(awk '$1 == "answered" { print $2, $3, $4 }' "$T/out")" "3 100 %"
+check "status 3 complete" "$(awk '$1 == "complete" { print $2 }' "$T/out")" 1
+check "status 3 declined" "$(awk '$1 == "declined" { print $2 }' "$T/out")" 1
+check "status 3 times" "$(grep '^reply times' "$T/out")" \
+	"reply times: median 2 h 00 from the first message to the first reply; 67 % of repliers within 5 hours"
 expect 0 sm campaign list
 check "list lines" "$(grep -c '^[0-9]' "$T/out")" 3
 grep -q "^3 .*9500  big$" "$T/out" || fail "list: $(cat "$T/out")"
