@@ -70,7 +70,8 @@ void sm_csv_free(struct sm_csv *c);
  * SM_CSV_FIELD_MAX, more than SM_CSV_COLS_MAX fields, record over
  * SM_CSV_RECORD_MAX), -EBADMSG (quoted field never closed), -EILSEQ (a
  * byte Windows-1252 does not define; a NUL or control character if the
- * file changed since the first pass), -EIO (read error).  After an error every later call returns the same error.
+ * file changed since the first pass), -EIO (read error).  After an error
+ * every later call returns the same error.
  */
 int sm_csv_next(struct sm_csv *c, struct sm_csv_record *rec);
 
