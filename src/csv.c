@@ -174,6 +174,7 @@ static int first_pass(struct sm_csv *c)
 	static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
 	int nhead = 0, line = 1, bad_line = 0;
 	bool in_bom = true;
+	int ctl = -1, ctl_line = 0, prev = 0;
 	size_t idx = 0;
 	int semis = 0, commas = 0;
 	bool quoted = false, first_done = false, first_seen = false;
@@ -193,6 +194,13 @@ static int first_pass(struct sm_csv *c)
 				    "UTF-8\" or \"CSV (point-virgule)\"");
 		if (!bad_line && !utf8v_byte(&v, (unsigned)b))
 			bad_line = line;
+		if (ctl < 0 &&
+		    (b == 0 ||
+		     (b < 0x20 && b != '\t' && b != '\n' && b != '\r') ||
+		     b == 0x7f)) {
+			ctl = b;
+			ctl_line = line;
+		}
 		if (!first_done) {
 			if (b == '"')
 				quoted = !quoted;
@@ -207,8 +215,10 @@ static int first_pass(struct sm_csv *c)
 			    !in_bom)
 				first_seen = true;
 		}
-		if (b == '\n')
+		/* CR LF, LF and a lone CR (old Mac files) end a line. */
+		if (b == '\r' || (b == '\n' && prev != '\r'))
 			line++;
+		prev = b;
 	}
 	if (!bad_line && v.need)
 		bad_line = line;
@@ -216,6 +226,15 @@ static int first_pass(struct sm_csv *c)
 				  head[2] == 0xbf
 			  ? 3
 			  : 0;
+	if (ctl >= 0) {
+		c->line = ctl_line;
+		if (ctl == 0)
+			return fail(c, -EILSEQ,
+				    "NUL byte: not a text file (UTF-16 or "
+				    "binary?)");
+		return fail(c, -EILSEQ,
+			    "control character 0x%02x: not a text file", ctl);
+	}
 	if (!first_seen) {
 		c->line = 1;
 		return fail(c, -ENODATA, "empty file");

@@ -45,8 +45,10 @@ struct sm_csv_record {
  * (the file is read again by sm_csv_next(): it must be a regular file).
  * On success *@out owns the reader (sm_csv_free()).  On failure a negative
  * errno and one line in @err (@errlen bytes) naming the file: cannot open
- * (-errno), not a regular file (-EINVAL), UTF-16 (-EILSEQ), invalid UTF-8
- * after a UTF-8 BOM (-EILSEQ, with the line), empty file (-ENODATA).
+ * (-errno), not a regular file (-EINVAL), UTF-16 (-EILSEQ), a NUL or a
+ * control character: binary or UTF-16 without BOM (-EILSEQ, with the
+ * line), invalid UTF-8 after a UTF-8 BOM (-EILSEQ, with the line), empty
+ * file (-ENODATA).
  */
 int sm_csv_open(const char *path, struct sm_csv **out, char *err,
 		size_t errlen);
@@ -66,9 +68,10 @@ void sm_csv_free(struct sm_csv *c);
  * *@rec filled, 0 at the end of the file, or a negative errno with
  * sm_csv_error() saying "FILE:LINE: what": -EOVERFLOW (field over
  * SM_CSV_FIELD_MAX, more than SM_CSV_COLS_MAX fields, record over
- * SM_CSV_RECORD_MAX), -EBADMSG (quoted field never closed), -EILSEQ (NUL,
- * a control character, a byte Windows-1252 does not define), -EIO (read
- * error).  After an error every later call returns the same error.
+ * SM_CSV_RECORD_MAX), -EBADMSG (quoted field never closed), -EILSEQ (a
+ * byte Windows-1252 does not define; a NUL or control character if the
+ * file changed since the first pass), -EIO (read error).  After an error
+ * every later call returns the same error.
  */
 int sm_csv_next(struct sm_csv *c, struct sm_csv_record *rec);
 

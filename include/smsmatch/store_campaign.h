@@ -59,7 +59,9 @@ int sm_store_campaign_add(struct sm_store *st,
 			  int64_t *id);
 int sm_store_campaign_get(struct sm_store *st, int64_t id,
 			  struct sm_store_campaign *out);
-/* Allowed: draft->running, running<->paused, any->closed.  -EINVAL else. */
+/* Allowed: draft->running, running<->paused, any->closed.  -EINVAL else
+ * (closing a closed campaign too); -ENOENT for an unknown campaign.
+ * started_at is set by the first start, closed_at by the close. */
 int sm_store_campaign_set_state(struct sm_store *st, int64_t id,
 				enum sm_campaign_state state, int64_t now);
 typedef int (*sm_store_campaign_fn)(const struct sm_store_campaign *c,
@@ -170,7 +172,9 @@ struct sm_store_conversation {
 	int64_t ended_at;		      /* 0 while open */
 };
 
-/* Start the conversation of a candidate (one per candidate). -EEXIST. */
+/* Start the conversation of a candidate (one per candidate). -EEXIST.
+ * Its phone is the candidate's; campaign_id may be 0 (the candidate's),
+ * else must be the candidate's (-EINVAL).  -ENOENT: no such candidate. */
 int sm_store_conversation_add(struct sm_store *st,
 			      const struct sm_store_conversation *c,
 			      int64_t *id);
@@ -186,8 +190,9 @@ typedef int (*sm_store_conversation_fn)(
 	const struct sm_store_conversation *c, void *data);
 int sm_store_conversations_list(struct sm_store *st, int64_t campaign_id,
 				sm_store_conversation_fn fn, void *data);
-/* Candidates of running campaigns without a conversation yet, oldest
- * first, at most @max: the next first contacts. */
+/* Candidates of running campaigns without a conversation yet and whose
+ * number has not opted out since the import, oldest import first, at most
+ * @max (>= 1): the next first contacts. */
 int sm_store_candidates_uncontacted(struct sm_store *st, int max,
 				    sm_store_candidate_fn fn, void *data);
 const char *sm_conv_outcome_name(enum sm_conv_outcome o);

@@ -24,6 +24,7 @@
 #include "smsmatch/config.h"
 #include "smsmatch/csv.h"
 #include "smsmatch/phone.h"
+#include "smsmatch/script.h"
 #include "smsmatch/store_campaign.h"
 
 /* The configuration and the open store of one command. */
@@ -119,6 +120,7 @@ static const char campaign_usage[] =
 	"daemon contacts the candidates.  `pause` stops first contacts and\n"
 	"reminders (replies are still answered), `resume` goes on, `close`\n"
 	"ends it for good.  `status` prints the funnel and the reply times.\n"
+	"The script must pass `smsmatch script check`.\n"
 	"DATE is YYYY-MM-DD or DD/MM/YYYY.\n";
 
 /* "YYYY-MM-DD" or "DD/MM/YYYY" into @out as YYYY-MM-DD; false if neither
@@ -152,7 +154,8 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 	struct sm_store_campaign *c = calloc(1, sizeof(*c));
 	const char *name = NULL, *script = NULL, *trade = NULL, *start = NULL,
 		   *end = NULL, *place = NULL, *seats = NULL;
-	char real[PATH_MAX], *endp;
+	char real[PATH_MAX], err[512], *endp;
+	struct sm_script *parsed = NULL;
 	struct campcli cc;
 	size_t plen = 0;
 	int64_t id = 0;
@@ -253,6 +256,13 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 		goto out;
 	}
 	fclose(f);
+	/* The dialogue must be able to run (`smsmatch script check FILE`
+	 * lists every problem). */
+	if (sm_script_load(script, &parsed, err, sizeof(err)) < 0) {
+		fprintf(stderr, "smsmatch: campaign: %s\n", err);
+		goto out;
+	}
+	sm_script_free(parsed);
 	/* The daemon reads it later, from another directory. */
 	if (!realpath(script, real) ||
 	    !set_field(c->script, sizeof(c->script), real)) {
@@ -480,11 +490,26 @@ static void funnel_line(const char *what, int n, int of)
 		printf("  %-13s %6d\n", what, n);
 }
 
+static int print_modem(const struct sm_store_modem *m, void *data)
+{
+	int *n = data;
+
+	printf("%s %s %s", (*n)++ ? "," : "modems:", m->name,
+	       sm_store_modem_state_name(m->state));
+	if (m->signal_dbm)
+		printf(" (%d dBm, %d sent today)", m->signal_dbm,
+		       m->sent_today);
+	else
+		printf(" (%d sent today)", m->sent_today);
+	return 0;
+}
+
 static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
 	char median[32];
+	int nmodems = 0;
 	int rc = get_campaign(cc, arg, id, &c);
 
 	if (rc)
@@ -516,6 +541,10 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 			     f.answered));
 	else
 		printf("\n");
+	/* The modems that carry it, as smsmatchd last recorded them. */
+	if (sm_store_modem_list(cc->store, print_modem, &nmodems) < 0)
+		return store_fail(cc, "cannot list the modems");
+	printf("%s\n", nmodems ? "" : "modems: none recorded yet");
 	return SM_EXIT_OK;
 }
 
@@ -667,14 +696,15 @@ static int map_header(struct import *im, const struct sm_csv_record *h)
 		fprintf(stderr,
 			"smsmatch: candidates: %s: no phone column "
 			"(téléphone, portable, mobile, tel or "
-			"phone)\n",
+			"phone): nothing imported\n",
 			im->file);
 		return -1;
 	}
 	if (c->first < 0) {
 		fprintf(stderr,
 			"smsmatch: candidates: %s: no first-name "
-			"column (prénom, first_name or firstname)\n",
+			"column (prénom, first_name or firstname): "
+			"nothing imported\n",
 			im->file);
 		return -1;
 	}

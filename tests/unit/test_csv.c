@@ -87,7 +87,7 @@ static void test_vectors(void **state)
 		/* errors */
 		{"a;b\n\"open;2\n3;4\n", "ERR 74 t.csv:2: quoted field opened "
 					 "here is never closed"},
-		{"a;b\n1;2\x01\n", "ERR 84 t.csv:2: control character 0x01: "
+		{"a;b\n1;2\x01\n", "OPEN 84 t.csv:2: control character 0x01: "
 				   "not a text file"},
 		{"", "OPEN 61 t.csv:1: empty file"},
 		{"\n\r\n  \n", "OPEN 61 t.csv:1: empty file"},
@@ -132,7 +132,7 @@ static void test_nul(void **state)
 	char out[256];
 
 	parse_mem(in, sizeof(in) - 1, out, sizeof(out));
-	assert_string_equal(out, "ERR 84 t.csv:2: NUL byte: not a text file "
+	assert_string_equal(out, "OPEN 84 t.csv:2: NUL byte: not a text file "
 				 "(UTF-16 or binary?)");
 }
 
@@ -344,10 +344,10 @@ static void test_files(void **state)
 				 "the file as \"CSV UTF-8\" or \"CSV "
 				 "(point-virgule)\"");
 	parse_file("utf16le_nobom.csv", out, sizeof(out), NULL);
-	assert_string_equal(out, "ERR 84 utf16le_nobom.csv:1: NUL byte: not "
+	assert_string_equal(out, "OPEN 84 utf16le_nobom.csv:1: NUL byte: not "
 				 "a text file (UTF-16 or binary?)");
 	parse_file("garbage.csv", out, sizeof(out), NULL);
-	assert_string_equal(out, "ERR 84 garbage.csv:2: control character "
+	assert_string_equal(out, "OPEN 84 garbage.csv:2: control character "
 				 "0x1a: not a text file");
 	parse_file("unterminated.csv", out, sizeof(out), NULL);
 	assert_string_equal(out, "ERR 74 unterminated.csv:2: quoted field "
