@@ -21,7 +21,7 @@ PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 30
 
 # Debian packages behind these pkg-config names: scripts/install-deps.sh.
-PKGS := libserialport gammu jansson libconfig sqlite3
+PKGS := libserialport gammu jansson libconfig sqlite3 xlsxwriter
 TEST_PKGS := cmocka
 
 ifeq ($(CC),cc)
@@ -55,6 +55,7 @@ SIM_SRCS := $(sort $(wildcard tests/modemsim/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TESTLIB_SRCS := $(sort $(wildcard tests/unit/lib/*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -65,6 +66,7 @@ PROGS += $(BUILD)/smsmatchd
 endif
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%-replay,$(FUZZ_SRCS))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
@@ -111,6 +113,14 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LIBS) $(TEST_LIBS) -o $@
 
+# Small C programs the integration tests call (fixtures through the store
+# API), linked like the unit tests.
+$(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o \
+		$(call obj,$(TESTLIB_SRCS)) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LIBS) $(TEST_LIBS) -o $@
+
 # Each fuzz target is also built with a plain main() that replays its seed
 # corpus, so that make check runs the seeds under the sanitizers.
 $(BUILD)/tests/fuzz_%-replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o \
@@ -119,7 +129,7 @@ $(BUILD)/tests/fuzz_%-replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
-tests: $(PROGS) $(UNIT_BINS) $(FUZZ_REPLAY)
+tests: $(PROGS) $(UNIT_BINS) $(FUZZ_REPLAY) $(TOOL_BINS)
 
 # One pass of every test against the binaries in $(BUILD).
 check-one: tests

@@ -13,8 +13,10 @@ libxlsxwriter-dev"
 # Tests: the gammu client (a modem client nobody here wrote), clang and its
 # runtime for the fuzzers, socat for serial bridges, python3 for test tools,
 # tzdata for the config's `timezone` check and the Europe/Paris DST tests,
+# man-db and groff-base (groff with the man macros) to check the man pages,
 # gammu-smsd for bench/daemon_vs_gammu_smsd.sh.
-TEST_PKGS="gammu clang libclang-rt-14-dev socat python3 tzdata gammu-smsd"
+TEST_PKGS="gammu clang libclang-rt-14-dev socat python3 tzdata man-db groff-base
+gammu-smsd"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

@@ -1089,3 +1089,969 @@ const struct sm_config_modem *sm_config_modem_find(const struct sm_config *cfg,
 			return &cfg->modems[i];
 	return NULL;
 }
+
+/* ---- dialogue scripts */
+/*
+ * conf/scripts/<trade>.conf (docs/scripts.md): read the libconfig text
+ * into a struct sm_script, checking every setting's type and shape.  The
+ * graph (links, reachability, loops) and the template variables are
+ * checked by sm_script_check() in src/script.c, which knows no libconfig.
+ * Keys in messages read "node 'transport': kind", "faq.[1]: answer".
+ */
+#include "smsmatch/script.h"
+#include "smsmatch/text.h"
+
+/* "PREFIXkey" into @buf: PREFIX is "", "callback." or "node 'x': ". */
+static void s_key(char *buf, size_t len, const char *prefix, const char *key)
+{
+	snprintf(buf, len, "%s%s", prefix, key);
+}
+
+/* Like check_keys(), with script key names. */
+static int s_check_keys(struct ctx *c, const config_setting_t *group,
+			const char *prefix, const char *const *known)
+{
+	int n = config_setting_length(group);
+
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(group, i);
+		const char *name = config_setting_name(s);
+		const char *best = NULL;
+		unsigned best_d = ~0u;
+		char key[160], list[320] = "";
+		size_t used = 0;
+		bool found = false;
+
+		if (!name)
+			continue;
+		for (const char *const *k = known; *k; k++) {
+			unsigned d;
+
+			if (!strcmp(*k, name)) {
+				found = true;
+				break;
+			}
+			d = edit_distance(name, *k);
+			if (d < best_d) {
+				best_d = d;
+				best = *k;
+			}
+			if (used < sizeof(list))
+				used += (size_t)snprintf(
+					list + used, sizeof(list) - used,
+					"%s%s", k == known ? "" : ", ", *k);
+		}
+		if (found)
+			continue;
+		s_key(key, sizeof(key), prefix, name);
+		if (best && best_d <= 2 && best_d < strlen(name))
+			return fail(c, line_of(s), key,
+				    "unknown setting (did you mean '%s'?)",
+				    best);
+		return fail(c, line_of(s), key,
+			    "unknown setting (expected one of: %s)", list);
+	}
+	return 0;
+}
+
+/* Like member(), with script key names. */
+static int s_member(struct ctx *c, const config_setting_t *group,
+		    const char *prefix, const char *name, int type,
+		    bool required, config_setting_t **out)
+{
+	static const char *const want[] = {
+		[CONFIG_TYPE_GROUP] = "a group { ... }",
+		[CONFIG_TYPE_INT] = "an integer",
+		[CONFIG_TYPE_FLOAT] = "a number",
+		[CONFIG_TYPE_STRING] = "a string \"...\"",
+		[CONFIG_TYPE_BOOL] = "true or false",
+		[CONFIG_TYPE_ARRAY] = "an array [ \"...\", ... ]",
+		[CONFIG_TYPE_LIST] = "a list ( ... )",
+	};
+	config_setting_t *s = config_setting_get_member(group, name);
+	char key[160];
+	int t;
+
+	s_key(key, sizeof(key), prefix, name);
+	if (!s) {
+		if (required)
+			return fail(c, line_of(group), key,
+				    "missing (required)");
+		return 0;
+	}
+	t = config_setting_type(s);
+	if (type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64)
+		t = CONFIG_TYPE_INT;
+	if (type == CONFIG_TYPE_FLOAT &&
+	    (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64))
+		t = CONFIG_TYPE_FLOAT;
+	/* An empty [] or () reads as either. */
+	if ((type == CONFIG_TYPE_ARRAY || type == CONFIG_TYPE_LIST) &&
+	    (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) &&
+	    config_setting_length(s) == 0)
+		t = type;
+	if (t != type)
+		return fail(c, line_of(s), key, "must be %s (got %s)",
+			    want[type], type_name(s));
+	*out = s;
+	return 1;
+}
+
+/* A copy of @v in *@dst; -ENOMEM with a message. */
+static int s_dup(struct ctx *c, const char *v, char **dst)
+{
+	*dst = strdup(v);
+	if (!*dst) {
+		snprintf(c->err, c->errlen, "%s: out of memory", c->name);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Boolean member @name into *@out; 1, 0 when absent, or -EINVAL. */
+static int s_bool(struct ctx *c, const config_setting_t *group,
+		  const char *prefix, const char *name, bool *out)
+{
+	config_setting_t *s = NULL;
+	int rc;
+
+	rc = s_member(c, group, prefix, name, CONFIG_TYPE_BOOL, false, &s);
+	if (rc <= 0)
+		return rc;
+	*out = config_setting_get_bool(s) != 0;
+	return 1;
+}
+
+/* Integer member @name in [@min, @max] into *@out. */
+static int s_int(struct ctx *c, const config_setting_t *group,
+		 const char *prefix, const char *name, int min, int max,
+		 int *out)
+{
+	config_setting_t *s = NULL;
+	long long v;
+	char key[160];
+	int rc;
+
+	rc = s_member(c, group, prefix, name, CONFIG_TYPE_INT, false, &s);
+	if (rc <= 0)
+		return rc;
+	s_key(key, sizeof(key), prefix, name);
+	v = config_setting_get_int64(s);
+	if (v < min || v > max)
+		return fail(c, line_of(s), key,
+			    "must be between %d and %d (got %lld)", min, max,
+			    v);
+	*out = (int)v;
+	return 1;
+}
+
+/* Check one string value @v of setting @s (key @key): not empty, at most
+ * @max bytes, clean UTF-8. */
+static int s_check_text(struct ctx *c, const config_setting_t *s,
+			const char *key, const char *v, size_t max)
+{
+	size_t n = strlen(v);
+
+	if (!n)
+		return fail(c, line_of(s), key, "must not be empty");
+	if (n > max)
+		return fail(c, line_of(s), key,
+			    "too long (%zu bytes, at most %zu)", n, max);
+	if (!clean_utf8(v))
+		return fail(c, line_of(s), key,
+			    "must be UTF-8 text without control characters");
+	return 0;
+}
+
+/*
+ * String member @name of @group, copied into *@dst (NULL when absent):
+ * not empty, at most @max bytes, clean UTF-8.  Returns 1, 0 when absent,
+ * or a negative errno.  *@line gets its line when not NULL.
+ */
+static int s_string(struct ctx *c, const config_setting_t *group,
+		    const char *prefix, const char *name, bool required,
+		    size_t max, char **dst, int *line)
+{
+	config_setting_t *s = NULL;
+	const char *v;
+	char key[160];
+	int rc;
+
+	rc = s_member(c, group, prefix, name, CONFIG_TYPE_STRING, required, &s);
+	if (rc <= 0)
+		return rc;
+	s_key(key, sizeof(key), prefix, name);
+	v = config_setting_get_string(s);
+	rc = s_check_text(c, s, key, v ? v : "", max);
+	if (rc)
+		return rc;
+	if (line)
+		*line = (int)line_of(s);
+	free(*dst);
+	*dst = NULL;
+	rc = s_dup(c, v, dst);
+	return rc ? rc : 1;
+}
+
+/* A node or offer id: [a-z0-9_]+, shorter than SM_SCRIPT_ID_MAX. */
+static int s_check_id(struct ctx *c, const config_setting_t *s, const char *key,
+		      const char *v)
+{
+	size_t n = strlen(v);
+
+	if (!n || n >= SM_SCRIPT_ID_MAX)
+		return fail(c, line_of(s), key,
+			    "'%.40s': must be 1 to %d characters", v,
+			    SM_SCRIPT_ID_MAX - 1);
+	for (const char *p = v; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_", *p))
+			return fail(c, line_of(s), key,
+				    "'%.40s': use only a-z, 0-9 and '_'", v);
+	return 0;
+}
+
+/* A link member @name (node id, or "end" when @end_ok) into @l. */
+static int s_link(struct ctx *c, const config_setting_t *group,
+		  const char *prefix, const char *name, bool end_ok,
+		  struct sm_script_link *l)
+{
+	config_setting_t *s = NULL;
+	const char *v;
+	char key[160];
+	int rc;
+
+	l->node = SM_SCRIPT_LINK_NONE;
+	rc = s_member(c, group, prefix, name, CONFIG_TYPE_STRING, false, &s);
+	if (rc <= 0)
+		return rc;
+	s_key(key, sizeof(key), prefix, name);
+	v = config_setting_get_string(s);
+	if (!strcmp(v, "end") && !end_ok)
+		return fail(c, line_of(s), key,
+			    "\"end\" is only for on_giveup (to finish, lead "
+			    "to a node with end = true)");
+	rc = s_check_id(c, s, key, v);
+	if (rc)
+		return rc;
+	l->line = (int)line_of(s);
+	rc = s_dup(c, v, &l->to);
+	return rc ? rc : 1;
+}
+
+/*
+ * A duration "2d", "36h", "90m", "1d12h" into *@secs (1 minute to 60
+ * days).  Returns 1, 0 when absent, or -EINVAL.
+ */
+static int s_duration(struct ctx *c, const config_setting_t *group,
+		      const char *name, long *secs)
+{
+	config_setting_t *s = NULL;
+	const char *v, *p;
+	long total = 0;
+	int rc;
+
+	rc = s_member(c, group, "", name, CONFIG_TYPE_STRING, false, &s);
+	if (rc <= 0)
+		return rc;
+	v = config_setting_get_string(s);
+	p = v;
+	if (!*p)
+		goto bad;
+	while (*p) {
+		long n = 0, unit;
+
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		while (isdigit((unsigned char)*p)) {
+			n = n * 10 + (*p++ - '0');
+			if (n > 100000)
+				goto bad;
+		}
+		switch (*p++) {
+		case 'd':
+			unit = 86400;
+			break;
+		case 'h':
+			unit = 3600;
+			break;
+		case 'm':
+			unit = 60;
+			break;
+		default:
+			goto bad;
+		}
+		total += n * unit;
+		if (total > 60L * 86400)
+			goto bad;
+	}
+	if (total < 60)
+		goto bad;
+	*secs = total;
+	return 1;
+bad:
+	return fail(c, line_of(s), name,
+		    "'%.32s': expected a duration like \"2d\", \"36h\", "
+		    "\"90m\" or \"1d12h\" (1 minute to 60 days)",
+		    v);
+}
+
+/*
+ * An array of keywords (member @name) folded into @dst (NULL-ended, at
+ * most SM_SCRIPT_KEYWORDS_MAX - 1).  Returns 1, 0 when absent, or an
+ * error.
+ */
+static int s_keywords(struct ctx *c, const config_setting_t *group,
+		      const char *prefix, const char *name, bool required,
+		      char **dst)
+{
+	config_setting_t *s = NULL;
+	char key[160];
+	int rc, n;
+
+	rc = s_member(c, group, prefix, name, CONFIG_TYPE_ARRAY, required, &s);
+	if (rc <= 0)
+		return rc;
+	s_key(key, sizeof(key), prefix, name);
+	n = config_setting_length(s);
+	if (n < 1 || n > SM_SCRIPT_KEYWORDS_MAX - 1)
+		return fail(c, line_of(s), key,
+			    "expected 1 to %d words or phrases (got %d)",
+			    SM_SCRIPT_KEYWORDS_MAX - 1, n);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, i);
+		const char *v = config_setting_get_string(e);
+		char folded[SM_VALUE_MAX];
+
+		if (!v)
+			return fail(c, line_of(s), key,
+				    "must be strings [ \"...\", ... ]");
+		rc = s_check_text(c, s, key, v, SM_VALUE_MAX - 1);
+		if (rc)
+			return rc;
+		if (!sm_text_fold(v, folded, sizeof(folded)))
+			return fail(c, line_of(s), key,
+				    "'%s': nothing left once folded (use "
+				    "letters or digits)",
+				    v);
+		rc = s_dup(c, folded, &dst[i]);
+		if (rc)
+			return rc;
+	}
+	return 1;
+}
+
+static int s_parse_choice(struct ctx *c, const config_setting_t *g,
+			  const char *nprefix, unsigned idx,
+			  struct sm_script_node *n)
+{
+	static const char *const keys[] = {"value", "synonyms", "next", "offer",
+					   NULL};
+	struct sm_script_choice_ext *x = &n->choice_ext[idx];
+	struct sm_choice *ch = &n->choices[idx];
+	config_setting_t *s = NULL;
+	char base[96], prefix[100], key[160];
+	char *value = NULL;
+	int rc;
+
+	snprintf(base, sizeof(base), "%schoices.[%u]", nprefix, idx);
+	snprintf(prefix, sizeof(prefix), "%s.", base);
+	x->line = (int)line_of(g);
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return fail(c, line_of(g), base,
+			    "must be a group { value = \"...\"; ... } (got %s)",
+			    type_name(g));
+	if ((rc = s_check_keys(c, g, prefix, keys)))
+		return rc;
+	rc = s_member(c, g, prefix, "value", CONFIG_TYPE_STRING, true, &s);
+	if (rc < 0)
+		return rc;
+	s_key(key, sizeof(key), prefix, "value");
+	rc = s_check_text(c, s, key, config_setting_get_string(s),
+			  SM_VALUE_MAX - 1);
+	if (rc)
+		return rc;
+	for (const char *p = config_setting_get_string(s); *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_", *p))
+			return fail(c, line_of(s), key,
+				    "'%s': use only a-z, 0-9 and '_' (it is "
+				    "stored; the candidate's words go in "
+				    "synonyms)",
+				    config_setting_get_string(s));
+	for (unsigned i = 0; i < idx; i++)
+		if (!strcmp(n->choices[i].value, config_setting_get_string(s)))
+			return fail(c, line_of(s), key,
+				    "duplicate value '%s' (also choices.[%u])",
+				    n->choices[i].value, i);
+	rc = s_dup(c, config_setting_get_string(s), &value);
+	if (rc)
+		return rc;
+	ch->value = value;
+	rc = s_keywords(c, g, prefix, "synonyms", false, (char **)ch->synonyms);
+	if (rc < 0)
+		return rc;
+	if ((rc = s_link(c, g, prefix, "next", false, &x->next)) < 0)
+		return rc;
+	rc = s_member(c, g, prefix, "offer", CONFIG_TYPE_STRING, false, &s);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		s_key(key, sizeof(key), prefix, "offer");
+		rc = s_check_id(c, s, key, config_setting_get_string(s));
+		if (rc)
+			return rc;
+		x->offer_line = (int)line_of(s);
+		rc = s_dup(c, config_setting_get_string(s), &x->offer);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static const char *const s_kind_names[] = {
+	[SM_ANSWER_YESNO] = "yesno",   [SM_ANSWER_CHOICE] = "choice",
+	[SM_ANSWER_NUMBER] = "number", [SM_ANSWER_DATE] = "date",
+	[SM_ANSWER_TEXT] = "text",
+};
+
+static int s_parse_node(struct ctx *c, const config_setting_t *g, unsigned idx,
+			struct sm_script *sc)
+{
+	static const char *const keys[] = {
+		"id",	       "message", "kind",     "criterion",
+		"allow_maybe", "choices", "on_yes",   "on_no",
+		"on_maybe",    "next",	  "reprompt", "max_reprompts",
+		"on_giveup",   "end",	  "outcome",  NULL,
+	};
+	static const char *const end_only[] = {"outcome", NULL};
+	static const char *const ask_only[] = {
+		"kind",	    "criterion",     "allow_maybe", "choices",
+		"on_yes",   "on_no",	     "on_maybe",    "next",
+		"reprompt", "max_reprompts", "on_giveup",   NULL,
+	};
+	struct sm_script_node *n = &sc->nodes[idx];
+	config_setting_t *s = NULL;
+	char prefix[96], key[160];
+	int rc;
+
+	n->line = (int)line_of(g);
+	n->max_reprompts = 2;
+	n->outcome = SM_OUTCOME_COMPLETE;
+	n->on_yes.node = n->on_no.node = n->on_maybe.node = n->next.node =
+		n->on_giveup.node = SM_SCRIPT_LINK_NONE;
+	snprintf(prefix, sizeof(prefix), "nodes.[%u]", idx);
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return fail(c, line_of(g), prefix,
+			    "must be a group { id = \"...\"; message = "
+			    "\"...\"; ... } (got %s)",
+			    type_name(g));
+	strcat(prefix, ": ");
+	/* Name the node in messages as soon as its id reads well. */
+	s = config_setting_get_member(g, "id");
+	if (s && config_setting_type(s) == CONFIG_TYPE_STRING &&
+	    !s_check_id(c, s, "id", config_setting_get_string(s)))
+		snprintf(prefix, sizeof(prefix),
+			 "node '%s': ", config_setting_get_string(s));
+	if ((rc = s_check_keys(c, g, prefix, keys)))
+		return rc;
+	rc = s_member(c, g, prefix, "id", CONFIG_TYPE_STRING, true, &s);
+	if (rc < 0)
+		return rc;
+	s_key(key, sizeof(key), prefix, "id");
+	rc = s_check_id(c, s, key, config_setting_get_string(s));
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i < idx; i++)
+		if (!strcmp(sc->nodes[i].id, config_setting_get_string(s)))
+			return fail(c, line_of(s), key,
+				    "duplicate node '%s' (also line %d)",
+				    sc->nodes[i].id, sc->nodes[i].line);
+	if ((rc = s_dup(c, config_setting_get_string(s), &n->id)))
+		return rc;
+	snprintf(prefix, sizeof(prefix), "node '%s': ", n->id);
+
+	rc = s_string(c, g, prefix, "message", true, SM_SCRIPT_TEXT_MAX,
+		      &n->message, &n->message_line);
+	if (rc < 0)
+		return rc;
+	if ((rc = s_bool(c, g, prefix, "end", &n->end)) < 0)
+		return rc;
+	for (const char *const *k = n->end ? ask_only : end_only; *k; k++) {
+		config_setting_t *m = config_setting_get_member(g, *k);
+
+		s_key(key, sizeof(key), prefix, *k);
+		if (m && n->end)
+			return fail(c, line_of(m), key,
+				    "an end node asks nothing: it takes "
+				    "only id, message, end and outcome");
+		if (m)
+			return fail(c, line_of(m), key,
+				    "only for end nodes (end = true)");
+	}
+	if (n->end) {
+		rc = s_member(c, g, prefix, "outcome", CONFIG_TYPE_STRING,
+			      false, &s);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			const char *v = config_setting_get_string(s);
+
+			s_key(key, sizeof(key), prefix, "outcome");
+			if (!strcmp(v, "declined"))
+				n->outcome = SM_OUTCOME_DECLINED;
+			else if (strcmp(v, "complete"))
+				return fail(c, line_of(s), key,
+					    "'%.32s': expected \"complete\" "
+					    "or \"declined\"",
+					    v);
+		}
+		return 0;
+	}
+
+	rc = s_member(c, g, prefix, "kind", CONFIG_TYPE_STRING, true, &s);
+	if (rc < 0)
+		return rc;
+	{
+		const char *v = config_setting_get_string(s);
+		size_t k;
+
+		for (k = 0; k < sizeof(s_kind_names) / sizeof(*s_kind_names);
+		     k++)
+			if (!strcmp(v, s_kind_names[k]))
+				break;
+		s_key(key, sizeof(key), prefix, "kind");
+		if (k == sizeof(s_kind_names) / sizeof(*s_kind_names))
+			return fail(c, line_of(s), key,
+				    "'%.32s': expected yesno, choice, number, "
+				    "date or text",
+				    v);
+		n->kind = (enum sm_answer_kind)k;
+	}
+	rc = s_member(c, g, prefix, "criterion", CONFIG_TYPE_STRING, true, &s);
+	if (rc < 0)
+		return rc;
+	s_key(key, sizeof(key), prefix, "criterion");
+	{
+		const char *v = config_setting_get_string(s);
+
+		if (!*v || strlen(v) >= SM_CRITERION_MAX ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyz_") != strlen(v))
+			return fail(c, line_of(s), key,
+				    "'%.40s': 1 to %d characters a-z and '_'",
+				    v, SM_CRITERION_MAX - 1);
+		if ((rc = s_dup(c, v, &n->criterion)))
+			return rc;
+	}
+	if ((rc = s_bool(c, g, prefix, "allow_maybe", &n->allow_maybe)) < 0)
+		return rc;
+	s = config_setting_get_member(g, "allow_maybe");
+	s_key(key, sizeof(key), prefix, "allow_maybe");
+	if (n->allow_maybe && n->kind != SM_ANSWER_YESNO)
+		return fail(c, line_of(s), key, "only for yesno nodes");
+
+	rc = s_member(c, g, prefix, "choices", CONFIG_TYPE_LIST,
+		      n->kind == SM_ANSWER_CHOICE, &s);
+	if (rc < 0)
+		return rc;
+	s_key(key, sizeof(key), prefix, "choices");
+	if (rc == 1 && n->kind != SM_ANSWER_CHOICE)
+		return fail(c, line_of(s), key, "only for kind = \"choice\"");
+	if (rc == 1) {
+		int nc = config_setting_length(s);
+
+		if (nc < 2 || nc > SM_CHOICES_MAX)
+			return fail(c, line_of(s), key,
+				    "expected 2 to %d choices (got %d)",
+				    SM_CHOICES_MAX, nc);
+		for (int i = 0; i < nc; i++) {
+			rc = s_parse_choice(c, config_setting_get_elem(s, i),
+					    prefix, (unsigned)i, n);
+			if (rc)
+				return rc;
+			n->nchoices = (size_t)i + 1;
+		}
+	}
+	if ((rc = s_link(c, g, prefix, "on_yes", false, &n->on_yes)) < 0 ||
+	    (rc = s_link(c, g, prefix, "on_no", false, &n->on_no)) < 0 ||
+	    (rc = s_link(c, g, prefix, "on_maybe", false, &n->on_maybe)) < 0 ||
+	    (rc = s_link(c, g, prefix, "next", false, &n->next)) < 0 ||
+	    (rc = s_link(c, g, prefix, "on_giveup", true, &n->on_giveup)) < 0)
+		return rc;
+	{
+		static const char *const yn[] = {"on_yes", "on_no", "on_maybe",
+						 NULL};
+
+		for (const char *const *k = yn; *k; k++) {
+			config_setting_t *m = config_setting_get_member(g, *k);
+
+			s_key(key, sizeof(key), prefix, *k);
+			if (m && n->kind != SM_ANSWER_YESNO)
+				return fail(c, line_of(m), key,
+					    "only for yesno nodes (use next%s)",
+					    n->kind == SM_ANSWER_CHOICE
+						    ? " in each choice"
+						    : "");
+		}
+		s = config_setting_get_member(g, "on_maybe");
+		s_key(key, sizeof(key), prefix, "on_maybe");
+		if (s && !n->allow_maybe)
+			return fail(c, line_of(s), key,
+				    "needs allow_maybe = true");
+	}
+	rc = s_string(c, g, prefix, "reprompt", false, SM_SCRIPT_TEXT_MAX,
+		      &n->reprompt, &n->reprompt_line);
+	if (rc < 0)
+		return rc;
+	if ((rc = s_int(c, g, prefix, "max_reprompts", 0,
+			SM_SCRIPT_REPROMPTS_MAX, &n->max_reprompts)) < 0)
+		return rc;
+	return 0;
+}
+
+static int s_parse_nodes(struct ctx *c, const config_setting_t *root,
+			 struct sm_script *sc)
+{
+	config_setting_t *list = NULL;
+	int rc, n;
+
+	rc = s_member(c, root, "", "nodes", CONFIG_TYPE_LIST, true, &list);
+	if (rc < 0)
+		return rc;
+	n = config_setting_length(list);
+	if (n < 1 || n > SM_SCRIPT_NODES_MAX)
+		return fail(c, line_of(list), "nodes",
+			    "expected 1 to %d nodes (got %d)",
+			    SM_SCRIPT_NODES_MAX, n);
+	sc->nodes = calloc((size_t)n, sizeof(*sc->nodes));
+	if (!sc->nodes) {
+		snprintf(c->err, c->errlen, "%s: out of memory", c->name);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		/* Counted first, so that sm_script_free() frees a partial
+		 * node too. */
+		sc->nnodes = (size_t)i + 1;
+		rc = s_parse_node(c, config_setting_get_elem(list, i),
+				  (unsigned)i, sc);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int s_parse_faq(struct ctx *c, const config_setting_t *root,
+		       struct sm_script *sc)
+{
+	static const char *const keys[] = {"keywords", "answer", NULL};
+	config_setting_t *list = NULL;
+	int rc, n;
+
+	rc = s_member(c, root, "", "faq", CONFIG_TYPE_LIST, false, &list);
+	if (rc <= 0)
+		return rc;
+	n = config_setting_length(list);
+	if (n > SM_SCRIPT_FAQ_MAX)
+		return fail(c, line_of(list), "faq",
+			    "too many entries (%d, at most %d)", n,
+			    SM_SCRIPT_FAQ_MAX);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(list, i);
+		struct sm_script_faq *f = &sc->faq[i];
+		char prefix[32];
+
+		snprintf(prefix, sizeof(prefix), "faq.[%d]", i);
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+			return fail(c, line_of(g), prefix,
+				    "must be a group { keywords = [...]; "
+				    "answer = \"...\"; } (got %s)",
+				    type_name(g));
+		strcat(prefix, ".");
+		sc->nfaq = (size_t)i + 1;
+		f->line = (int)line_of(g);
+		if ((rc = s_check_keys(c, g, prefix, keys)) ||
+		    (rc = s_keywords(c, g, prefix, "keywords", true,
+				     f->keywords)) < 0 ||
+		    (rc = s_string(c, g, prefix, "answer", true,
+				   SM_SCRIPT_TEXT_MAX, &f->answer, NULL)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int s_parse_offers(struct ctx *c, const config_setting_t *root,
+			  struct sm_script *sc)
+{
+	config_setting_t *g = NULL;
+	int rc, n;
+
+	rc = s_member(c, root, "", "help_offers", CONFIG_TYPE_GROUP, false, &g);
+	if (rc <= 0)
+		return rc;
+	n = config_setting_length(g);
+	if (n > SM_SCRIPT_OFFERS_MAX)
+		return fail(c, line_of(g), "help_offers",
+			    "too many offers (%d, at most %d)", n,
+			    SM_SCRIPT_OFFERS_MAX);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(g, i);
+		struct sm_script_offer *o = &sc->offers[i];
+		const char *name = config_setting_name(s);
+		char key[160];
+
+		snprintf(key, sizeof(key), "help_offers.%s", name);
+		sc->noffers = (size_t)i + 1;
+		if ((rc = s_check_id(c, s, key, name)))
+			return rc;
+		if ((rc = s_dup(c, name, &o->id)))
+			return rc;
+		rc = s_string(c, g, "help_offers.", name, true,
+			      SM_SCRIPT_TEXT_MAX, &o->message, &o->line);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int s_parse_root(struct ctx *c, const config_setting_t *root,
+			struct sm_script *sc)
+{
+	static const char *const keys[] = {
+		"name",	     "encoding",     "threshold", "reminder_after",
+		"reminder",  "expire_after", "start",	  "help",
+		"callback",  "stop_confirm", "faq",	  "help_offers",
+		"variables", "nodes",	     NULL,
+	};
+	static const char *const cb_keys[] = {"keywords", "reply", NULL};
+	config_setting_t *s = NULL;
+	int rc;
+
+	if ((rc = s_check_keys(c, root, "", keys)) ||
+	    (rc = s_string(c, root, "", "name", true, 80, &sc->name, NULL)) < 0)
+		return rc;
+	rc = s_member(c, root, "", "encoding", CONFIG_TYPE_STRING, false, &s);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		const char *v = config_setting_get_string(s);
+
+		if (!strcmp(v, "gsm7"))
+			sc->encoding = SM_SCRIPT_ENC_GSM7;
+		else if (strcmp(v, "auto"))
+			return fail(c, line_of(s), "encoding",
+				    "'%.32s': expected \"auto\" (keep every "
+				    "accent) or \"gsm7\" (transliterate)",
+				    v);
+	}
+	rc = s_member(c, root, "", "threshold", CONFIG_TYPE_FLOAT, false, &s);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		double t = config_setting_type(s) == CONFIG_TYPE_FLOAT
+				   ? config_setting_get_float(s)
+				   : (double)config_setting_get_int64(s);
+
+		if (!(t >= 0.0 && t <= 1.0))
+			return fail(c, line_of(s), "threshold",
+				    "must be between 0 and 1 (got %g)", t);
+		sc->threshold = t;
+	}
+	if ((rc = s_duration(c, root, "reminder_after", &sc->reminder_after)) <
+		    0 ||
+	    (rc = s_duration(c, root, "expire_after", &sc->expire_after)) < 0 ||
+	    (rc = s_string(c, root, "", "reminder", false, SM_SCRIPT_TEXT_MAX,
+			   &sc->reminder, &sc->reminder_line)) < 0)
+		return rc;
+	if (sc->reminder_after && !sc->reminder)
+		return fail(c, line_of(root), "reminder",
+			    "missing (required with reminder_after)");
+	if (sc->reminder && !sc->reminder_after) {
+		s = config_setting_get_member(root, "reminder");
+		return fail(c, line_of(s), "reminder",
+			    "needs reminder_after (e.g. \"2d\")");
+	}
+	if (sc->reminder_after && sc->expire_after &&
+	    sc->reminder_after >= sc->expire_after) {
+		s = config_setting_get_member(root, "reminder_after");
+		return fail(c, line_of(s), "reminder_after",
+			    "must be shorter than expire_after");
+	}
+	if ((rc = s_link(c, root, "", "start", false, &sc->start)) < 0)
+		return rc;
+	if (rc == 0)
+		return fail(c, line_of(root), "start", "missing (required)");
+	if ((rc = s_string(c, root, "", "help", false, SM_SCRIPT_TEXT_MAX,
+			   &sc->help, &sc->help_line)) < 0 ||
+	    (rc = s_string(c, root, "", "stop_confirm", false,
+			   SM_SCRIPT_TEXT_MAX, &sc->stop_confirm,
+			   &sc->stop_confirm_line)) < 0)
+		return rc;
+	rc = s_member(c, root, "", "callback", CONFIG_TYPE_GROUP, false, &s);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		if ((rc = s_check_keys(c, s, "callback.", cb_keys)) ||
+		    (rc = s_keywords(c, s, "callback.", "keywords", true,
+				     sc->callback_keywords)) < 0 ||
+		    (rc = s_string(c, s, "callback.", "reply", true,
+				   SM_SCRIPT_TEXT_MAX, &sc->callback_reply,
+				   &sc->callback_line)) < 0)
+			return rc;
+	}
+	rc = s_member(c, root, "", "variables", CONFIG_TYPE_ARRAY, false, &s);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		int n = config_setting_length(s);
+
+		sc->variables_line = (int)line_of(s);
+		if (n > SM_SCRIPT_VARS_MAX)
+			return fail(c, line_of(s), "variables",
+				    "too many (%d, at most %d)", n,
+				    SM_SCRIPT_VARS_MAX);
+		for (int i = 0; i < n; i++) {
+			const char *v = config_setting_get_string_elem(s, i);
+
+			if (!v || !*v || strlen(v) >= SM_SCRIPT_ID_MAX ||
+			    strspn(v,
+				   "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+				    strlen(v))
+				return fail(c, line_of(s), "variables",
+					    "'%.40s': a name of 1 to %d "
+					    "characters a-z, 0-9 and '_' "
+					    "(a CSV column)",
+					    v ? v : "", SM_SCRIPT_ID_MAX - 1);
+			sc->nvariables = (size_t)i + 1;
+			if ((rc = s_dup(c, v, &sc->variables[i])))
+				return rc;
+		}
+	}
+	if ((rc = s_parse_faq(c, root, sc)) ||
+	    (rc = s_parse_offers(c, root, sc)) ||
+	    (rc = s_parse_nodes(c, root, sc)))
+		return rc;
+	return 0;
+}
+
+int sm_script_read_string(const char *text, const char *name,
+			  struct sm_script **out, char *err, size_t errlen)
+{
+	struct ctx c = {
+		.name = name ? name : "(script)",
+		.err = err,
+		.errlen = errlen,
+	};
+	struct sm_script *sc = NULL;
+	char scratch[1];
+	config_t cf;
+	int rc;
+
+	*out = NULL;
+	if (!c.err || !c.errlen) {
+		c.err = scratch;
+		c.errlen = sizeof(scratch);
+	}
+	c.err[0] = '\0';
+	if (!text) {
+		snprintf(c.err, c.errlen, "%s: no text", c.name);
+		return -EINVAL;
+	}
+	rc = refuse_include(&c, text);
+	if (rc)
+		return rc;
+	config_init(&cf);
+	if (!config_read_string(&cf, text)) {
+		snprintf(c.err, c.errlen, "%s:%d: %s", c.name,
+			 config_error_line(&cf),
+			 config_error_text(&cf) ? config_error_text(&cf)
+						: "syntax error");
+		config_destroy(&cf);
+		return -EINVAL;
+	}
+	sc = calloc(1, sizeof(*sc));
+	if (!sc || s_dup(&c, c.name, &sc->path)) {
+		free(sc);
+		config_destroy(&cf);
+		snprintf(c.err, c.errlen, "%s: out of memory", c.name);
+		return -ENOMEM;
+	}
+	sc->threshold = 0.6;
+	sc->start.node = SM_SCRIPT_LINK_NONE;
+	rc = s_parse_root(&c, config_root_setting(&cf), sc);
+	config_destroy(&cf);
+	if (rc) {
+		sm_script_free(sc);
+		return rc;
+	}
+	*out = sc;
+	return 0;
+}
+
+int sm_script_read(const char *path, struct sm_script **out, char *err,
+		   size_t errlen)
+{
+	struct stat st;
+	char *text = NULL;
+	size_t got = 0;
+	int fd, rc;
+
+	*out = NULL;
+	if (err && errlen)
+		err[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = -EINVAL;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_size > SM_SCRIPT_FILE_MAX) {
+		rc = -EFBIG;
+		if (err && errlen)
+			snprintf(err, errlen,
+				 "%s: too large (%lld bytes, at most %d)", path,
+				 (long long)st.st_size, SM_SCRIPT_FILE_MAX);
+		goto out;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	text[got] = '\0';
+	if (memchr(text, '\0', got)) {
+		rc = -EINVAL;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: contains a NUL byte", path);
+		goto out;
+	}
+	rc = sm_script_read_string(text, path, out, err, errlen);
+	goto out;
+fail:
+	if (err && errlen)
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+out:
+	free(text);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}

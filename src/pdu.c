@@ -28,6 +28,7 @@
 #include <gammu.h>
 
 #include "smsmatch/pdu.h"
+#include "smsmatch/utf8.h"
 
 /* Octets of a whole PDU we accept: SMSC field (12) + longest TPDU (164). */
 #define PDU_OCTETS_MAX (SM_PDU_HEX_MAX / 2)
@@ -69,16 +70,6 @@ static GSM_Debug_Info *pdu_di(void)
 	return di;
 }
 
-static int pdu_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void pdu_tohex(const uint8_t *b, size_t n, char *out)
 {
@@ -101,68 +92,17 @@ static void pdu_tohex(const uint8_t *b, size_t n, char *out)
  */
 static int utf8_next(const char **s, uint32_t *cp)
 {
-	const unsigned char *p = (const unsigned char *)*s;
-	uint32_t c = p[0], min;
-	int n;
+	size_t n;
 
-	if (c == 0)
+	if (!**s)
 		return 0;
-	if (c < 0x80) {
-		*cp = c;
-		*s += 1;
-		return 1;
-	}
-	if ((c & 0xE0) == 0xC0) {
-		n = 1;
-		c &= 0x1F;
-		min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 2;
-		c &= 0x0F;
-		min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		n = 3;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
+	n = sm_utf8_decode(*s, 4, cp);
+	if (!n)
 		return -1;
-	}
-	for (int i = 1; i <= n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return -1; /* also stops at the NUL */
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return -1;
-	*cp = c;
-	*s += n + 1;
+	*s += n;
 	return 1;
 }
 
-/* Write @cp as UTF-8 into @out (room for 4 bytes); returns its length. */
-static size_t utf8_put(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
 
 /*
  * Append @cp to libgammu's "unicode" string @dst (UTF-16BE units, two NUL
@@ -338,7 +278,7 @@ static const struct translit translit_table[] = {
 static const char *translit_cp(uint32_t cp, char *buf)
 {
 	if (gsm7_cost(cp)) {
-		buf[utf8_put(cp, buf)] = '\0';
+		buf[sm_utf8_encode(cp, buf)] = '\0';
 		return buf;
 	}
 	for (size_t i = 0; i < sizeof(translit_table) / sizeof(*translit_table);
@@ -643,7 +583,7 @@ static void pdu_addr(const uint8_t *a, bool smsc, char *out, size_t len)
 			}
 			if (cp == 0xFFFF)
 				cp = ' ';
-			k = utf8_put(cp, tmp);
+			k = sm_utf8_encode(cp, tmp);
 			if (n + k + 1 > len)
 				break;
 			memcpy(out + n, tmp, k);
@@ -948,7 +888,7 @@ int sm_pdu_decode(const char *hex, int tpdu_len, struct sm_sms *out,
 	out->status = -1;
 	memset(b, 0, sizeof(b));
 	for (const char *h = hex; *h; h += 2) {
-		int hi = pdu_hexval(h[0]), lo;
+		int hi = sm_hex_digit(h[0]), lo;
 
 		if (hi < 0)
 			return pdu_fail(err, errlen,
@@ -957,7 +897,7 @@ int sm_pdu_decode(const char *hex, int tpdu_len, struct sm_sms *out,
 		if (!h[1])
 			return pdu_fail(err, errlen,
 					"odd number of hex digits");
-		lo = pdu_hexval(h[1]);
+		lo = sm_hex_digit(h[1]);
 		if (lo < 0)
 			return pdu_fail(err, errlen,
 					"not a hex digit at position %zu",

@@ -22,21 +22,7 @@
 #include <sqlite3.h>
 
 #include "smsmatch/store.h"
-
-/* Distinct SQL texts the store prepares (about 70 today). */
-#define STMT_CACHE 128
-
-struct stmt_slot {
-	const char *sql;  /* the literal: cached by pointer */
-	sqlite3_stmt *st; /* prepared once, reset before each use */
-};
-
-struct sm_store {
-	sqlite3 *db;			    /* the connection */
-	struct stmt_slot cache[STMT_CACHE]; /* prepared statements */
-	int ncache;			    /* slots used */
-	char errmsg[256];		    /* last SQLite error text */
-};
+#include "store_priv.h"
 
 /* ---- names ---------------------------------------------------------- */
 
@@ -134,19 +120,6 @@ const char *sm_store_modem_state_name(enum sm_store_modem_state s)
 		return "disabled";
 	}
 	return "?";
-}
-
-/*
- * Map a stored name back to its enum value through @name_of over 0..@n-1.
- * The schema's CHECK constraints keep other names out; 0 if one got in.
- */
-static int parse_name(const unsigned char *s, int n,
-		      const char *(*name_of)(int))
-{
-	for (int i = 0; s && i < n; i++)
-		if (strcmp((const char *)s, name_of(i)) == 0)
-			return i;
-	return 0;
 }
 
 static const char *out_state_i(int i)
@@ -290,8 +263,70 @@ static const char *const migrations[] = {
 	" actor TEXT NOT NULL,"
 	" action TEXT NOT NULL,"
 	" detail TEXT NOT NULL DEFAULT '');",
+	/* 2: campaigns, candidates, conversations, answers
+	 * (store_campaign.c); inbound messages linked to a conversation. */
+	"CREATE TABLE campaigns ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" script TEXT NOT NULL,"
+	" trade TEXT NOT NULL,"
+	" start_date TEXT NOT NULL,"
+	" end_date TEXT NOT NULL,"
+	" place TEXT NOT NULL,"
+	" seats INTEGER NOT NULL CHECK (seats >= 1),"
+	" prerequisites TEXT NOT NULL DEFAULT '',"
+	" state TEXT NOT NULL CHECK (state IN ('draft','running','paused',"
+	"  'closed')),"
+	" created_at INTEGER NOT NULL,"
+	" started_at INTEGER NOT NULL DEFAULT 0,"
+	" closed_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE candidates ("
+	" id INTEGER PRIMARY KEY,"
+	" campaign_id INTEGER NOT NULL REFERENCES campaigns(id)"
+	"  ON DELETE CASCADE,"
+	" ext_id TEXT NOT NULL DEFAULT '',"
+	" first_name TEXT NOT NULL DEFAULT '',"
+	" last_name TEXT NOT NULL DEFAULT '',"
+	" phone TEXT NOT NULL,"
+	" vars TEXT NOT NULL DEFAULT '{}',"
+	" line INTEGER NOT NULL DEFAULT 0,"
+	" imported_at INTEGER NOT NULL,"
+	" UNIQUE (campaign_id, phone));"
+	"CREATE TABLE conversations ("
+	" id INTEGER PRIMARY KEY,"
+	" campaign_id INTEGER NOT NULL REFERENCES campaigns(id)"
+	"  ON DELETE CASCADE,"
+	" candidate_id INTEGER NOT NULL UNIQUE REFERENCES candidates(id)"
+	"  ON DELETE CASCADE,"
+	" phone TEXT NOT NULL,"
+	" state TEXT NOT NULL DEFAULT '',"
+	" outcome TEXT NOT NULL CHECK (outcome IN ('open','complete',"
+	"  'declined','no_answer','opted_out','unreachable','callback')),"
+	" started_at INTEGER NOT NULL,"
+	" last_sent_at INTEGER NOT NULL DEFAULT 0,"
+	" last_reply_at INTEGER NOT NULL DEFAULT 0,"
+	" first_reply_at INTEGER NOT NULL DEFAULT 0,"
+	" ended_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX conversations_phone ON conversations(phone, outcome);"
+	"CREATE INDEX conversations_campaign ON conversations(campaign_id);"
+	"CREATE TABLE answers ("
+	" id INTEGER PRIMARY KEY,"
+	" conversation_id INTEGER NOT NULL REFERENCES conversations(id)"
+	"  ON DELETE CASCADE,"
+	" criterion TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" raw TEXT NOT NULL DEFAULT '',"
+	" confidence REAL NOT NULL DEFAULT 0,"
+	" method TEXT NOT NULL DEFAULT '',"
+	" flags INTEGER NOT NULL DEFAULT 0,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX answers_conv ON answers(conversation_id, criterion);"
+	"ALTER TABLE inbox ADD COLUMN conversation_id INTEGER"
+	" REFERENCES conversations(id) ON DELETE SET NULL;"
+	"CREATE INDEX inbox_conversation ON inbox(conversation_id);"
+	"CREATE INDEX outbox_conversation ON outbox(conversation_id);",
 	/*
-	 * 2: the claim's ORDER BY priority DESC, id walks the index instead
+	 * 3: the claim's ORDER BY priority DESC, id walks the index instead
 	 * of sorting every queued row at each claim (with 2000 queued, the
 	 * sort made a claim cost 1.2 M instructions, the drain quadratic).
 	 */
@@ -302,283 +337,6 @@ static const char *const migrations[] = {
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       SM_STORE_SCHEMA_VERSION,
 	       "one migration per schema version");
-
-/* ---- SQLite plumbing ------------------------------------------------ */
-
-/* Record the connection's error text and map @rc to a negative errno. */
-static int sqerr(struct sm_store *st, int rc)
-{
-	snprintf(st->errmsg, sizeof(st->errmsg), "%s", sqlite3_errmsg(st->db));
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return -EBUSY;
-	case SQLITE_FULL:
-		return -ENOSPC;
-	case SQLITE_NOMEM:
-		return -ENOMEM;
-	case SQLITE_TOOBIG:
-		return -E2BIG;
-	case SQLITE_CONSTRAINT:
-		return -EEXIST;
-	case SQLITE_CANTOPEN: {
-		int e = sqlite3_system_errno(st->db);
-		return e > 0 ? -e : -EIO;
-	}
-	default:
-		return -EIO;
-	}
-}
-
-/*
- * The cached statement for @sql (a string literal: looked up by pointer),
- * reset and with its bindings cleared.  0 or a negative errno.
- */
-static int prep(struct sm_store *st, const char *sql, sqlite3_stmt **out)
-{
-	int rc;
-
-	for (int i = 0; i < st->ncache; i++) {
-		if (st->cache[i].sql == sql) {
-			*out = st->cache[i].st;
-			sqlite3_reset(*out);
-			sqlite3_clear_bindings(*out);
-			return 0;
-		}
-	}
-	if (st->ncache == STMT_CACHE) {
-		snprintf(st->errmsg, sizeof(st->errmsg),
-			 "statement cache full (%d)", STMT_CACHE);
-		return -ENOMEM;
-	}
-	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
-				NULL);
-	if (rc != SQLITE_OK)
-		return sqerr(st, rc);
-	st->cache[st->ncache].sql = sql;
-	st->cache[st->ncache].st = *out;
-	st->ncache++;
-	return 0;
-}
-
-/*
- * Bind the variadic arguments by @types, one letter per parameter:
- *   'i' int64_t, 'd' int, 'z' int64_t stored as NULL when 0,
- *   's' const char * (NULL binds NULL), 't' const char * + size_t length.
- */
-static int bindv(struct sm_store *st, sqlite3_stmt *s, const char *types,
-		 va_list ap)
-{
-	int rc = SQLITE_OK;
-
-	for (int i = 1; *types && rc == SQLITE_OK; types++, i++) {
-		switch (*types) {
-		case 'i':
-			rc = sqlite3_bind_int64(s, i, va_arg(ap, int64_t));
-			break;
-		case 'd':
-			rc = sqlite3_bind_int(s, i, va_arg(ap, int));
-			break;
-		case 'z': {
-			int64_t v = va_arg(ap, int64_t);
-			rc = v ? sqlite3_bind_int64(s, i, v)
-			       : sqlite3_bind_null(s, i);
-			break;
-		}
-		case 's': {
-			const char *v = va_arg(ap, const char *);
-			rc = v ? sqlite3_bind_text(s, i, v, -1,
-						   SQLITE_TRANSIENT)
-			       : sqlite3_bind_null(s, i);
-			break;
-		}
-		case 't': {
-			const char *v = va_arg(ap, const char *);
-			size_t n = va_arg(ap, size_t);
-			rc = sqlite3_bind_text64(s, i, v, n, SQLITE_TRANSIENT,
-						 SQLITE_UTF8);
-			break;
-		}
-		default:
-			rc = SQLITE_MISUSE;
-			break;
-		}
-	}
-	return rc == SQLITE_OK ? 0 : sqerr(st, rc);
-}
-
-/* Prepare @sql and bind; the caller steps it with step(). */
-static int query(struct sm_store *st, sqlite3_stmt **s, const char *sql,
-		 const char *types, ...)
-{
-	va_list ap;
-	int rc = prep(st, sql, s);
-
-	if (rc)
-		return rc;
-	va_start(ap, types);
-	rc = bindv(st, *s, types, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* Step: 1 for a row, 0 when done (statement reset), negative errno. */
-static int step(struct sm_store *st, sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
-		return 0;
-	}
-	rc = sqerr(st, rc);
-	sqlite3_reset(s);
-	return rc;
-}
-
-/* Run a statement that returns no row.  0 or negative errno. */
-static int exec(struct sm_store *st, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt *s;
-	va_list ap;
-	int rc = prep(st, sql, &s);
-
-	if (rc)
-		return rc;
-	va_start(ap, types);
-	rc = bindv(st, s, types, ap);
-	va_end(ap);
-	if (rc)
-		return rc;
-	while ((rc = step(st, s)) == 1)
-		;
-	return rc;
-}
-
-/*
- * Run a query returning one integer in column 0 into *@v.  1 if there was
- * a row, 0 if none (*@v untouched), negative errno.
- */
-static int fetch_int(struct sm_store *st, int64_t *v, const char *sql,
-		     const char *types, ...)
-{
-	sqlite3_stmt *s;
-	va_list ap;
-	int rc = prep(st, sql, &s);
-
-	if (rc)
-		return rc;
-	va_start(ap, types);
-	rc = bindv(st, s, types, ap);
-	va_end(ap);
-	if (rc)
-		return rc;
-	rc = step(st, s);
-	if (rc == 1) {
-		*v = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-	}
-	return rc;
-}
-
-static int begin(struct sm_store *st)
-{
-	return exec(st, "BEGIN IMMEDIATE", "");
-}
-
-/* Commit when @rc >= 0, else roll back.  Returns @rc or the commit error. */
-static int finish(struct sm_store *st, int rc)
-{
-	if (rc >= 0) {
-		int c = exec(st, "COMMIT", "");
-		if (c == 0)
-			return rc;
-		rc = c;
-	}
-	/* A failed COMMIT may have rolled back already: ignore the result. */
-	if (!sqlite3_get_autocommit(st->db))
-		exec(st, "ROLLBACK", "");
-	return rc;
-}
-
-/* Copy text column @i into @buf of @size bytes (cut, always terminated). */
-static void col_text(sqlite3_stmt *s, int i, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	size_t n = (size_t)sqlite3_column_bytes(s, i);
-
-	if (!t)
-		n = 0;
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(buf, t, n);
-	buf[n] = '\0';
-}
-
-/*
- * Copy text column @i into @buf of @size bytes; if it does not fit, cut it
- * at a UTF-8 character boundary and return true.
- */
-static bool col_text_utf8(sqlite3_stmt *s, int i, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	size_t n = t ? (size_t)sqlite3_column_bytes(s, i) : 0;
-	bool cut = false;
-
-	if (n >= size) {
-		n = size - 1;
-		/* t[n] is the first byte left out: if it continues a
-		 * character, leave out that character's first bytes too. */
-		while (n > 0 && (t[n] & 0xc0) == 0x80)
-			n--;
-		cut = true;
-	}
-	if (n)
-		memcpy(buf, t, n);
-	buf[n] = '\0';
-	return cut;
-}
-
-/* ---- argument checks ------------------------------------------------ */
-
-/*
- * @s must fit a field of @size bytes with its NUL: -E2BIG if not, -EINVAL
- * if NULL or empty while @required.
- */
-static int check_str(const char *s, size_t size, bool required)
-{
-	if (!s)
-		return required ? -EINVAL : 0;
-	if (required && !*s)
-		return -EINVAL;
-	return strnlen(s, size) >= size ? -E2BIG : 0;
-}
-
-/* E.164 (ITU-T E.164 6.1): '+', a country code not starting with 0, at
- * most 15 digits in all. */
-static bool is_e164(const char *s)
-{
-	size_t n = 0;
-
-	if (!s || s[0] != '+' || s[1] < '1' || s[1] > '9')
-		return false;
-	for (s++; *s; s++, n++)
-		if (*s < '0' || *s > '9' || n >= 15)
-			return false;
-	return n >= 2;
-}
-
-static int check_number(const char *s)
-{
-	int rc = check_str(s, SM_STORE_NUMBER_MAX, true);
-
-	if (rc)
-		return rc;
-	return is_e164(s) ? 0 : -EINVAL;
-}
 
 /* ---- open and close ------------------------------------------------- */
 
@@ -859,7 +617,9 @@ int sm_store_claim(struct sm_store *st, const char *modem, int64_t now,
 		       " AND o.kind IN (?3, ?4, ?5, ?6)"
 		       " AND NOT EXISTS (SELECT 1 FROM outbox b"
 		       "  WHERE b.recipient = o.recipient AND b.id < o.id"
-		       "  AND b.state IN ('queued', 'claimed', 'unconfirmed'))"
+		       "  AND (b.state IN ('claimed', 'unconfirmed')"
+		       "   OR (b.state = 'queued'"
+		       "    AND b.kind IN (?3, ?4, ?5, ?6))))"
 		       " ORDER BY o.priority DESC, o.id LIMIT 1",
 		       "isssss", now, modem, k[0], k[1], k[2], k[3]);
 	if (rc == 0)

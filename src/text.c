@@ -7,58 +7,16 @@
 #include <string.h>
 
 #include "smsmatch/text.h"
+#include "smsmatch/utf8.h"
 
-/*
- * Decode one UTF-8 sequence at @s (at most @len bytes).  Returns its length
- * and the code point in @cp, or 0 for an invalid sequence (overlong,
- * surrogate, beyond U+10FFFF, truncated, or NUL).
- */
-static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	uint32_t c;
-	size_t n;
-
-	if (len == 0 || s[0] == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xE0) == 0xC0) {
-		n = 2;
-		c = s[0] & 0x1F;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		n = 3;
-		c = s[0] & 0x0F;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) ||
-	    (n == 4 && c < 0x10000) || c > 0x10FFFF ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
 
 bool sm_text_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_next(p + i, len - i, &cp);
+		size_t n = sm_utf8_decode(s + i, len - i, &cp);
 
 		if (n == 0)
 			return false;
@@ -110,7 +68,6 @@ static const char *fold_cp(uint32_t cp, char ascii[2])
 
 size_t sm_text_fold(const char *s, char *out, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, o = 0;
 	bool space = false;
 
@@ -120,7 +77,7 @@ size_t sm_text_fold(const char *s, char *out, size_t len)
 		char ascii[2];
 		const char *f;
 		uint32_t cp;
-		size_t k = utf8_next(p + i, n - i, &cp);
+		size_t k = sm_utf8_decode(s + i, n - i, &cp);
 
 		if (k == 0) {
 			i++; /* drop an invalid byte */

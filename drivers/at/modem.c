@@ -286,6 +286,18 @@ bool sm_modem_check_fatal(struct sm_modem *m, const struct sm_at_response *r,
 	return false;
 }
 
+/* Stop watching the port and close it. */
+static void release_port(struct sm_modem *m)
+{
+	if (m->fd_watch)
+		sm_loop_del_fd(m->loop, m->fd_watch);
+	if (m->timer)
+		sm_loop_del_timer(m->loop, m->timer);
+	m->fd_watch = m->timer = 0;
+	sm_serial_close(m->serial);
+	m->serial = NULL;
+}
+
 static void teardown(struct sm_modem *m, enum sm_err_kind kind,
 		     const char *reason)
 {
@@ -302,13 +314,7 @@ static void teardown(struct sm_modem *m, enum sm_err_kind kind,
 	m->nurcs = 0;
 	m->at = NULL;
 	sm_at_free(at);
-	if (m->fd_watch)
-		sm_loop_del_fd(m->loop, m->fd_watch);
-	if (m->timer)
-		sm_loop_del_timer(m->loop, m->timer);
-	m->fd_watch = m->timer = 0;
-	sm_serial_close(m->serial);
-	m->serial = NULL;
+	release_port(m);
 	m->retry_at = m->sweep_at = 0;
 	memset(m->pending, 0, sizeof(m->pending));
 	m->nreading = 0;
@@ -529,13 +535,7 @@ int sm_modem_open(struct sm_modem *m, char *err, size_t errlen)
 	m->info.opens++;
 	return 0;
 fail:
-	if (m->fd_watch)
-		sm_loop_del_fd(m->loop, m->fd_watch);
-	if (m->timer)
-		sm_loop_del_timer(m->loop, m->timer);
-	m->fd_watch = m->timer = 0;
-	sm_serial_close(m->serial);
-	m->serial = NULL;
+	release_port(m);
 	snprintf(err, errlen, "%s: %s", m->cfg.device, strerror(-rc));
 	return rc;
 }

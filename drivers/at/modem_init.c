@@ -856,3 +856,74 @@ static void run_step(struct sm_modem *m)
 	if (!m->failing && m->info.state == SM_MODEM_INIT)
 		sm_modem_set_ready(m);
 }
+
+/* ---- health: signal and registration while the modem is up */
+
+static const struct sm_modem_step refresh_steps[] = {
+	{.name = "CS registration",
+	 .cmd = "AT+CREG?",
+	 .prefixes = p_creg,
+	 .process = creg_process},
+	{.name = "EPS registration",
+	 .cmd = "AT+CEREG?",
+	 .prefixes = p_cereg,
+	 .process = cereg_process},
+	{.name = "signal", .cmd = "AT+CSQ", .prefixes = p_csq,
+	 .process = csq_process},
+};
+
+struct refresh_ctx {
+	struct sm_modem *m;		  /* the modem */
+	const struct sm_modem_step *step; /* what was asked */
+};
+
+static void refresh_cb(const struct sm_at_response *res, void *data)
+{
+	struct refresh_ctx *rc = data;
+	struct sm_modem *m = rc->m;
+
+	if (m->closing)
+		return;
+	/* A silent modem goes down here, as during a send. */
+	if (sm_modem_check_fatal(m, res, rc->step->cmd))
+		return;
+	if (res->err.kind == SM_ERR_NONE)
+		rc->step->process(m, res);
+}
+
+int sm_modem_refresh(struct sm_modem *m)
+{
+	int rc = 0;
+
+	sm_modem_enter(m);
+	if (!m->at || m->info.state != SM_MODEM_READY || m->failing) {
+		rc = -ENOTCONN;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(refresh_steps) / sizeof(refresh_steps[0]);
+	     i++) {
+		const struct sm_modem_step *s = &refresh_steps[i];
+		struct refresh_ctx *ctx;
+
+		/* A modem without LTE registration said so at init. */
+		if (s->process == cereg_process && m->info.cereg < 0)
+			continue;
+		ctx = malloc(sizeof(*ctx));
+		if (!ctx) {
+			rc = -ENOMEM;
+			break;
+		}
+		ctx->m = m;
+		ctx->step = s;
+		rc = sm_at_send(m->at, s->cmd, s->prefixes,
+				m->cfg.cmd_timeout_ms, refresh_cb, ctx, free);
+		if (rc < 0) {
+			free(ctx);
+			break;
+		}
+		rc = 0;
+	}
+out:
+	sm_modem_leave(m);
+	return rc;
+}

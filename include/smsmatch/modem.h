@@ -257,6 +257,14 @@ int sm_modem_send(struct sm_modem *m, const char *to, const char *text,
  */
 int sm_modem_ack(struct sm_modem *m, unsigned id);
 
+/*
+ * Ask the modem for its registration (+CREG?, +CEREG?) and signal (+CSQ)
+ * again; sm_modem_info() shows the answers.  A modem that does not answer
+ * goes DOWN as during a send, so calling this every minute also finds a
+ * modem that hung while idle.  0, -ENOTCONN when not READY, -ENOMEM.
+ */
+int sm_modem_refresh(struct sm_modem *m);
+
 /* Queue an AT+CMGL=4 sweep of the storage now.  0 or -ENOTCONN. */
 int sm_modem_sweep(struct sm_modem *m);
 

@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 /* Schema version this program writes (PRAGMA user_version). */
-#define SM_STORE_SCHEMA_VERSION 2
+#define SM_STORE_SCHEMA_VERSION 3
 
 #define SM_STORE_NUMBER_MAX  32	  /* E.164 number "+33612345678" with NUL */
 #define SM_STORE_ADDR_MAX    48	  /* inbox sender: number or alphanumeric */
@@ -205,7 +205,9 @@ int sm_store_enqueue(struct sm_store *st, const struct sm_store_enqueue *m,
  * are queued, due (not_before <= @now), of a kind in @kinds (SM_KIND_BIT()
  * mask), and not pinned to another modem.  Order: highest priority, then
  * oldest (id).  Per-recipient FIFO: a message is never claimed while an
- * older message to the same recipient is queued, claimed or unconfirmed.
+ * older message to the same recipient is claimed, unconfirmed, or queued
+ * with a kind in @kinds (one the sending window holds back does not hold
+ * back a reply or a manual message).
  * The claim bumps attempts.  Returns 0 with *@out filled (the caller sends
  * part out->next_part onwards), -ENOENT when nothing is due.
  */

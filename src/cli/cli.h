@@ -36,4 +36,13 @@ int sm_cli_modems(int argc, char **argv, const struct sm_cli_globals *g);
 int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g);
 int sm_cli_inbox(int argc, char **argv, const struct sm_cli_globals *g);
 
+/* Campaigns and their candidates (src/cli/campaign.c). */
+int sm_cli_campaign(int argc, char **argv, const struct sm_cli_globals *g);
+int sm_cli_candidates(int argc, char **argv, const struct sm_cli_globals *g);
+
+/* `smsmatch shortlist ID [--format F] [-o FILE]` (src/cli/shortlist.c) */
+int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g);
+/* `smsmatch script check|try ...` (src/cli/script.c) */
+int sm_cli_script(int argc, char **argv, const struct sm_cli_globals *g);
+
 #endif

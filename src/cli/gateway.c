@@ -189,9 +189,10 @@ static int print_unconfirmed(const struct sm_store_outmsg *m, void *data)
 
 	(void)data;
 	fmt_time(m->claimed_at, when, sizeof(when));
+	/* The part in doubt is the last one written: next_part - 1. */
 	printf("  unconfirmed %lld  to %s  part %d/%d  on %s  since %s: "
 	       "%s\n",
-	       (long long)m->id, m->recipient, m->next_part, m->nparts,
+	       (long long)m->id, m->recipient, m->next_part - 1, m->nparts,
 	       m->modem[0] ? m->modem : m->claimed_by, when,
 	       m->last_error[0] ? m->last_error : "no answer to AT+CMGS");
 	return 0;

@@ -22,6 +22,15 @@ static void usage(FILE *out)
 	      "  optout add|remove|list    numbers never texted again\n"
 	      "  inbox                     SMS received and not yet handled\n"
 	      "\n"
+	      "Campaign commands:\n"
+	      "  campaign new|list|show|start|pause|resume|close|status\n"
+	      "                            training sessions and their funnel\n"
+	      "  candidates import FILE --campaign ID\n"
+	      "                            import the agency's CSV\n"
+	      "  shortlist ID [--format csv|xlsx|json|html] [-o FILE]\n"
+	      "                            the ranked shortlist of a "
+	      "campaign\n"
+	      "\n"
 	      "Technician commands:\n"
 	      "  modem probe DEVICE        identity, SIM, registration, signal, "
 	      "SMS support\n"
@@ -31,6 +40,10 @@ static void usage(FILE *out)
 	      "modem\n"
 	      "  modem listen DEVICE       print inbound SMS and status "
 	      "reports\n"
+	      "  script check FILE         check a dialogue script, show "
+	      "its messages\n"
+	      "  script try FILE           play a dialogue script in the "
+	      "terminal\n"
 	      "  pdu decode HEX            decode an SMS PDU\n"
 	      "  pdu encode --to NUMBER TEXT\n"
 	      "                            encode the PDUs of an SMS\n"
@@ -88,6 +101,14 @@ int main(int argc, char **argv)
 		return sm_cli_optout(argc - i, argv + i, &g);
 	if (strcmp(argv[i], "inbox") == 0)
 		return sm_cli_inbox(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "campaign") == 0)
+		return sm_cli_campaign(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "candidates") == 0)
+		return sm_cli_candidates(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "shortlist") == 0)
+		return sm_cli_shortlist(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "script") == 0)
+		return sm_cli_script(argc - i, argv + i, &g);
 	fprintf(stderr, "smsmatch: unknown command '%s' (see smsmatch --help)\n",
 		argv[i]);
 	return SM_EXIT_USAGE;

@@ -109,8 +109,15 @@ static void housekeep(struct sm_gw *gw)
 		sm_logf(&gw->log, SM_LOG_WARN,
 			"%d message(s) expired in the queue", n);
 	gw_inbox_housekeep(gw, now);
-	for (unsigned i = 0; i < gw->nmodems; i++)
-		gw_modem_publish(gw->modems[i], now);
+	for (unsigned i = 0; i < gw->nmodems; i++) {
+		struct gw_modem *gm = gw->modems[i];
+
+		/* Record what the last refresh saw, then ask again: a
+		 * modem that hung while idle goes down here. */
+		gw_modem_publish(gm, now);
+		if (gm->ready)
+			sm_modem_refresh(gm->modem);
+	}
 }
 
 static void housekeep_cb(struct sm_loop *loop, void *data)

@@ -56,6 +56,7 @@ struct gw_modem {
 	bool ready;			/* state READY */
 	bool removed;			/* dropped by a reload: free when idle */
 	bool freeing;			/* inside gw_modem_free() */
+	bool reg_lost;			/* registration loss already logged */
 	int reopen_timer;		/* loop timer id, 0 if none */
 	unsigned backoff_ms;		/* next reopen delay */
 	struct sm_store_outmsg *msg;	/* the message being sent, or NULL */

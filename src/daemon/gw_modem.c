@@ -58,6 +58,16 @@ void gw_modem_publish(struct gw_modem *gm, int64_t now)
 		 stat >= 0 ? sm_modem_reg_name(stat) : "");
 	snprintf(row.operator_name, sizeof(row.operator_name), "%s",
 		 info->operator_name);
+	if (gm->ready && stat >= 0 && !sm_modem_reg_ok(stat) &&
+	    !gm->reg_lost) {
+		sm_logf(&gm->gw->log, SM_LOG_WARN,
+			"%s: not registered on the network (%s): SMS cannot "
+			"leave",
+			gm_name(gm), sm_modem_reg_name(stat));
+		gm->reg_lost = true;
+	} else if (stat >= 0 && sm_modem_reg_ok(stat)) {
+		gm->reg_lost = false;
+	}
 	if (sm_store_modem_update(gm->gw->store, &row, now) < 0)
 		sm_logf(&gm->gw->log, SM_LOG_WARN,
 			"%s: cannot record the modem's state: %s",
@@ -296,6 +306,16 @@ static void part_sent(struct sm_modem *m, unsigned part, int mr, void *data)
 	}
 	sm_store_modem_count_sent(gm->gw->store, gm_name(gm), dk, 1,
 				  &gm->sent_today);
+	/* Operators cut SIMs that exceed their plan: say it before. */
+	if (gm->sent_today == gm->cfg.daily_limit * 9 / 10 ||
+	    gm->sent_today == gm->cfg.daily_limit)
+		sm_logf(&gm->gw->log, SM_LOG_WARN,
+			"%s: %d SMS sent today, daily limit %d%s", gm_name(gm),
+			gm->sent_today, gm->cfg.daily_limit,
+			gm->sent_today >= gm->cfg.daily_limit ?
+				": no more sends on this modem until "
+				"tomorrow" :
+				"");
 }
 
 static void fail_message(struct gw_modem *gm, enum sm_store_fail kind,

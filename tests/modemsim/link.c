@@ -15,6 +15,12 @@
  * that time (its first bytes wait in the pty meanwhile).  A client that
  * closes is seen at once (EIO/POLLHUP) and reported as detached.
  *
+ * A client killed and another opening the port at once may leave no
+ * moment without a slave, so no EIO: the master is in packet mode
+ * (TIOCPKT) and the flush every client does when it opens and configures
+ * the port (tcsetattr TCSAFLUSH, tcflush) starts a new session, dropping
+ * a half-typed command or PDU of the previous one.
+ *
  * Unplug closes the master (the client's reads then fail as with a USB
  * modem pulled out) and removes the symlink; replug makes a new pty and
  * points the same symlink at it, atomically (symlink + rename).
@@ -25,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -120,14 +127,24 @@ static void link_io(struct sm_loop *loop, int fd, unsigned events, void *data)
 		for (;;) {
 			ssize_t n = read(fd, buf, sizeof(buf));
 
-			if (n > 0) {
-				l->ops.input(l->data, buf, (size_t)n);
+			if (n > 0 && buf[0] != TIOCPKT_DATA) {
+				/* a status byte: a (new) client flushed the
+				 * port, as it does when it opens it */
+				if (buf[0] & (TIOCPKT_FLUSHREAD |
+					      TIOCPKT_FLUSHWRITE)) {
+					l->ops.attach(l->data, false);
+					l->ops.attach(l->data, true);
+				}
+				continue;
+			}
+			if (n > 1) {
+				l->ops.input(l->data, buf + 1, (size_t)n - 1);
 				/* the callback may have unplugged us */
 				if (l->master != fd || !l->attached)
 					return;
 				continue;
 			}
-			if (n < 0 && errno == EINTR)
+			if (n == 1 || (n < 0 && errno == EINTR))
 				continue;
 			if (n < 0 && errno == EAGAIN)
 				break;
@@ -143,7 +160,7 @@ static int open_pty(struct sim_link *l, char *err, size_t errlen)
 	struct termios t;
 	char tmp[4096];
 	const char *slave;
-	int m, s;
+	int m, s, one = 1;
 
 	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 ||
@@ -168,6 +185,8 @@ static int open_pty(struct sim_link *l, char *err, size_t errlen)
 		close(s);
 	}
 	fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK);
+	/* packet mode: reads say when the client flushes the port */
+	ioctl(m, TIOCPKT, &one);
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", l->path, (long)getpid()) >=
 	    (int)sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", l->path);

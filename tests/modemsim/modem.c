@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "smsmatch/utf8.h"
 #include "sim.h"
 
 #define SIM_LINE_MAX	  1024	     /* command line, without S3 */
@@ -683,16 +684,6 @@ static void te_data(struct sim_modem *m, const struct sm_sms *s, char *out,
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Check @hex is a PDU with an SMSC field whose TPDU is @tpdu_len octets
@@ -706,9 +697,9 @@ static int pdu_check(const char *hex, int tpdu_len)
 	if (n < 2 || n % 2)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
-		if (hexval(hex[i]) < 0)
+		if (sm_hex_digit(hex[i]) < 0)
 			return -EINVAL;
-	sca = hexval(hex[0]) * 16 + hexval(hex[1]);
+	sca = sm_hex_digit(hex[0]) * 16 + sm_hex_digit(hex[1]);
 	if (tpdu_len >= 0 && n != 2 * (size_t)(1 + sca + tpdu_len))
 		return -EINVAL;
 	if (n <= 2 * (size_t)(1 + sca))
@@ -718,7 +709,7 @@ static int pdu_check(const char *hex, int tpdu_len)
 
 static unsigned tpdu_len_of(const char *hex)
 {
-	int sca = hexval(hex[0]) * 16 + hexval(hex[1]);
+	int sca = sm_hex_digit(hex[0]) * 16 + sm_hex_digit(hex[1]);
 
 	return (unsigned)(strlen(hex) / 2 - 1 - (size_t)sca);
 }
@@ -1213,48 +1204,43 @@ static enum sim_res c_ok(struct sim_modem *m, enum sim_op op,
 	return SIM_RES_OK;
 }
 
-static enum sim_res c_cgmi(struct sim_modem *m, enum sim_op op,
-			   const struct sim_args *a)
+/*
+ * An identity command (27.007 5.1-5.4: +CGMI, +CGMM, +CGMR, +CGSN): "=?"
+ * is OK, the command itself prints @text, anything else is an error.
+ */
+static enum sim_res identity(struct sim_modem *m, enum sim_op op,
+			     const char *text)
 {
 	if (op == SIM_OP_TEST)
 		return SIM_RES_OK;
 	if (op != SIM_OP_EXEC)
 		return SIM_RES_ERROR;
-	info(m, "%s", m->id->manufacturer);
+	info(m, "%s", text);
 	return SIM_RES_OK;
+}
+
+static enum sim_res c_cgmi(struct sim_modem *m, enum sim_op op,
+			   const struct sim_args *a)
+{
+	return identity(m, op, m->id->manufacturer);
 }
 
 static enum sim_res c_cgmm(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	if (op == SIM_OP_TEST)
-		return SIM_RES_OK;
-	if (op != SIM_OP_EXEC)
-		return SIM_RES_ERROR;
-	info(m, "%s", m->id->model);
-	return SIM_RES_OK;
+	return identity(m, op, m->id->model);
 }
 
 static enum sim_res c_cgmr(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	if (op == SIM_OP_TEST)
-		return SIM_RES_OK;
-	if (op != SIM_OP_EXEC)
-		return SIM_RES_ERROR;
-	info(m, "%s", m->id->revision);
-	return SIM_RES_OK;
+	return identity(m, op, m->id->revision);
 }
 
 static enum sim_res c_cgsn(struct sim_modem *m, enum sim_op op,
 			   const struct sim_args *a)
 {
-	if (op == SIM_OP_TEST)
-		return SIM_RES_OK;
-	if (op != SIM_OP_EXEC)
-		return SIM_RES_ERROR;
-	info(m, "%s", m->imei);
-	return SIM_RES_OK;
+	return identity(m, op, m->imei);
 }
 
 static enum sim_res c_gcap(struct sim_modem *m, enum sim_op op,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "smsmatch/utf8.h"
 #include "sim.h"
 
 const char *sim_mem_name(enum sim_mem mem)
@@ -174,60 +175,19 @@ static int gsm_from_cp(unsigned cp, unsigned char *out)
 /* Decode one UTF-8 character at @s; returns its length or -1. */
 static int utf8_get(const unsigned char *s, unsigned *cp)
 {
-	unsigned c = s[0];
-	int n;
+	uint32_t c;
+	size_t n = sm_utf8_decode((const char *)s, 4, &c);
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xE0) == 0xC0) {
-		*cp = c & 0x1F;
-		n = 2;
-	} else if ((c & 0xF0) == 0xE0) {
-		*cp = c & 0x0F;
-		n = 3;
-	} else if ((c & 0xF8) == 0xF0) {
-		*cp = c & 0x07;
-		n = 4;
-	} else {
+	if (!n)
 		return -1;
-	}
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		*cp = (*cp << 6) | (s[i] & 0x3F);
-	}
-	if (*cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF) ||
-	    (n == 2 && *cp < 0x80) || (n == 3 && *cp < 0x800) ||
-	    (n == 4 && *cp < 0x10000))
-		return -1;
-	return n;
+	*cp = c;
+	return (int)n;
 }
 
 /* Encode @cp as UTF-8 into @out; returns its length. */
 static int utf8_put(unsigned cp, char *out)
 {
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
+	return (int)sm_utf8_encode(cp, out);
 }
 
 int sim_utf8_to_ucs2hex(const char *in, char *out, size_t len)
@@ -298,15 +258,18 @@ int sim_cs_from_utf8(enum sim_charset cs, const char *in, char *out, size_t len)
 	return (int)o;
 }
 
-static int cs_hexval(char c)
+
+/* Append @cp as UTF-8 at out[*o], keeping room for the NUL. */
+static int append_cp(char *out, size_t len, size_t *o, unsigned cp)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	char tmp[4];
+	int k = utf8_put(cp, tmp);
+
+	if (*o + (size_t)k >= len)
+		return -E2BIG;
+	memcpy(out + *o, tmp, (size_t)k);
+	*o += (size_t)k;
+	return 0;
 }
 
 static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
@@ -317,11 +280,9 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i += 4) {
 		unsigned u = 0, cp;
-		char tmp[4];
-		int k;
 
 		for (size_t j = 0; j < 4; j++) {
-			int v = cs_hexval(in[i + j]);
+			int v = sm_hex_digit(in[i + j]);
 
 			if (v < 0)
 				return -EINVAL;
@@ -334,7 +295,7 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 			if (i + 8 > n)
 				return -EINVAL;
 			for (size_t j = 4; j < 8; j++) {
-				int v = cs_hexval(in[i + j]);
+				int v = sm_hex_digit(in[i + j]);
 
 				if (v < 0)
 					return -EINVAL;
@@ -347,11 +308,8 @@ static int ucs2hex_to_utf8(const char *in, size_t n, char *out, size_t len)
 		} else if (u >= 0xDC00 && u <= 0xDFFF) {
 			return -EINVAL;
 		}
-		k = utf8_put(cp, tmp);
-		if (o + (size_t)k >= len)
+		if (append_cp(out, len, &o, cp) < 0)
 			return -E2BIG;
-		memcpy(out + o, tmp, (size_t)k);
-		o += (size_t)k;
 	}
 	if (o >= len)
 		return -E2BIG;
@@ -369,8 +327,6 @@ int sim_cs_to_utf8(enum sim_charset cs, const char *in, size_t n, char *out,
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[i];
 		unsigned cp = c;
-		char tmp[4];
-		int k;
 
 		if (c >= 0x80) {
 			/* a lenient TE typing UTF-8: pass it through */
@@ -394,11 +350,8 @@ int sim_cs_to_utf8(enum sim_charset cs, const char *in, size_t n, char *out,
 				cp = ' ';
 			}
 		}
-		k = utf8_put(cp, tmp);
-		if (o + (size_t)k >= len)
+		if (append_cp(out, len, &o, cp) < 0)
 			return -E2BIG;
-		memcpy(out + o, tmp, (size_t)k);
-		o += (size_t)k;
 	}
 	if (o >= len)
 		return -E2BIG;

@@ -754,6 +754,40 @@ static void cdsi_sm_quectel(void **state)
 	fake_free(f);
 }
 
+/* Health refresh: new signal and registration; a hang found while idle. */
+static void refresh_health(void **state)
+{
+	struct fake *f = fake_new();
+	struct sm_modem *m;
+
+	(void)state;
+	healthy(f);
+	m = start(f, NULL, NULL);
+	assert_int_equal(f->state, SM_MODEM_READY);
+	assert_int_equal(sm_modem_info(m)->dbm, -73);
+	/* rules are searched newest first */
+	on(f, "AT+CSQ", "\r\n+CSQ: 5,99\r\n\r\nOK\r\n", -1);
+	on(f, "AT+CEREG?", "\r\n+CEREG: 0,5\r\n\r\nOK\r\n", -1);
+	assert_int_equal(sm_modem_refresh(m), 0);
+	pump(f, m);
+	assert_int_equal(sm_modem_info(m)->dbm, -103);
+	assert_int_equal(sm_modem_info(m)->bars, 1);
+	assert_int_equal(sm_modem_info(m)->cereg, 5);
+	assert_int_equal(f->state, SM_MODEM_READY);
+
+	/* The modem hangs while idle: the refresh times out, it goes down. */
+	on(f, "AT+CREG?", "", -1);
+	assert_int_equal(sm_modem_refresh(m), 0);
+	pump(f, m);
+	f->now += 1000;
+	sm_modem_tick(m);
+	assert_int_equal(f->state, SM_MODEM_DOWN);
+	assert_non_null(strstr(f->reason, "AT+CREG?"));
+	assert_int_equal(sm_modem_refresh(m), -ENOTCONN);
+	sm_modem_free(m);
+	fake_free(f);
+}
+
 static void silent_modem(void **state)
 {
 	struct fake *f = fake_new();
@@ -809,6 +843,7 @@ int main(void)
 		cmocka_unit_test(cmti_during_cmgs),
 		cmocka_unit_test(cmgl_sweep_corpus),
 		cmocka_unit_test(cdsi_sm_quectel),
+		cmocka_unit_test(refresh_health),
 		cmocka_unit_test(silent_modem),
 		cmocka_unit_test(error_all),
 	};
