@@ -318,6 +318,7 @@ static void teardown(struct sm_modem *m, enum sm_err_kind kind,
 	m->retry_at = m->sweep_at = 0;
 	memset(m->pending, 0, sizeof(m->pending));
 	m->nreading = 0;
+	m->sweep_soon = false;
 	explicit_bzero(m->pin, sizeof(m->pin));
 	m->closing = false;
 }
