@@ -318,6 +318,7 @@ static void teardown(struct sm_modem *m, enum sm_err_kind kind,
 	m->retry_at = m->sweep_at = 0;
 	memset(m->pending, 0, sizeof(m->pending));
 	m->nreading = 0;
+	m->sweep_soon = false;
 	explicit_bzero(m->pin, sizeof(m->pin));
 	m->closing = false;
 }
@@ -355,12 +356,15 @@ void sm_modem_set_ready(struct sm_modem *m)
 	m->info.state = SM_MODEM_READY;
 	sm_modem_logf(m, SM_LOG_INFO, "ready (%s %s, profile %s)",
 		      m->info.manufacturer, m->info.model, m->info.profile);
-	if (m->ops.state)
-		m->ops.state(m, SM_MODEM_READY, NULL, m->data);
-	if (m->info.state != SM_MODEM_READY || m->failing)
-		return;
+	/*
+	 * The sweep is queued before the owner hears READY, so that an
+	 * owner waiting for the modem to be idle (smsmatchd, before its
+	 * first send) waits for what the modem stored to be read.
+	 */
 	if (!m->cfg.no_sweep)
 		sm_modem_queue_sweep(m);
+	if (m->ops.state)
+		m->ops.state(m, SM_MODEM_READY, NULL, m->data);
 }
 
 /* Create the engine over m->io and start the init sequence. */

@@ -160,6 +160,7 @@ struct sm_modem {
 		int index;   /* index being read (AT+CMGR queued) */
 	} reading[SM_MODEM_READING_MAX];
 	size_t nreading;
+	bool sweep_soon; /* a +CMTI was dropped (reads full): sweep after */
 	unsigned next_id;
 	uint64_t sweep_at; /* next periodic sweep, 0 none */
 };

@@ -419,6 +419,10 @@ static void cmgr_cb(const struct sm_at_response *res, void *data)
 	reading(m, ctx->mem, ctx->index, true);
 	if (sm_modem_check_fatal(m, res, "AT+CMGR"))
 		return;
+	if (m->sweep_soon && m->nreading == 0) {
+		m->sweep_soon = false;
+		sm_modem_queue_sweep(m);
+	}
 	if (res->err.kind != SM_ERR_NONE) {
 		char e[128];
 
@@ -447,8 +451,11 @@ static void read_stored(struct sm_modem *m, const char *mem, int index)
 
 	if (find_stored(m, mem, index) || reading(m, mem, index, false))
 		return; /* announced twice, or swept and announced */
-	if (m->nreading >= SM_MODEM_READING_MAX)
-		return; /* the next sweep finds it */
+	if (m->nreading >= SM_MODEM_READING_MAX) {
+		/* A burst: sweep as soon as the reads under way are done. */
+		m->sweep_soon = true;
+		return;
+	}
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return;
@@ -703,6 +710,18 @@ int sm_modem_queue_sweep(struct sm_modem *m)
 		return -ENOTCONN;
 	m->sweep_at = 0; /* re-armed when the sweep answers */
 	rc = sweep_mem(m, m->info.mem);
+	/*
+	 * SMS that arrived before AT+CPMS chose our storage (while the
+	 * daemon was stopped, or after a modem reset) sit in the modem's
+	 * default one, often "SM": sweep the other message storage too.
+	 */
+	for (size_t i = 0; rc == 0 && i < 2; i++) {
+		static const char *const other[] = {"SM", "ME"};
+
+		if (strcmp(other[i], m->info.mem) != 0 &&
+		    sm_mem_in_list(m->info.storages, other[i]))
+			rc = sweep_mem(m, other[i]);
+	}
 	/* reports kept in SR (<ds>=2) that no +CDSI announced */
 	if (rc == 0 && m->cnmi_ds == 2 &&
 	    sm_mem_in_list(m->info.storages, "SR"))

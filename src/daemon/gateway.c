@@ -80,6 +80,13 @@ void sm_gw_schedule(struct sm_gw *gw)
 				add_modem(gw, again);
 		}
 	}
+	/*
+	 * Nothing leaves while a modem that just came up has not read what
+	 * it stored: a STOP among it must be honoured before any send.
+	 */
+	for (unsigned i = 0; i < gw->nmodems; i++)
+		if (!gw_modem_settled(gw->modems[i]))
+			return;
 	/* Round-robin until no idle modem finds work. */
 	while (progress) {
 		progress = false;

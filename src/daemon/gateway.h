@@ -57,6 +57,8 @@ struct gw_modem {
 	bool removed;			/* dropped by a reload: free when idle */
 	bool freeing;			/* inside gw_modem_free() */
 	bool reg_lost;			/* registration loss already logged */
+	bool settled;			/* its first sweep is over since READY:
+					 * what it stored (a STOP...) is read */
 	int reopen_timer;		/* loop timer id, 0 if none */
 	unsigned backoff_ms;		/* next reopen delay */
 	struct sm_store_outmsg *msg;	/* the message being sent, or NULL */
@@ -94,6 +96,7 @@ struct gw_modem *gw_modem_new(struct sm_gw *gw,
 void gw_modem_free(struct gw_modem *gm);
 void gw_modem_open(struct gw_modem *gm);
 bool gw_modem_try_send(struct gw_modem *gm, int64_t now);
+bool gw_modem_settled(struct gw_modem *gm);
 void gw_modem_publish(struct gw_modem *gm, int64_t now);
 
 /* src/daemon/gw_inbox.c */

@@ -135,6 +135,7 @@ static void state_cb(struct sm_modem *m, enum sm_modem_state state,
 		const struct sm_modem_info *info = sm_modem_info(m);
 
 		gm->ready = true;
+		gm->settled = false;
 		gm->backoff_ms = GW_REOPEN_MIN_MS;
 		sm_logf(&gw->log, SM_LOG_INFO,
 			"%s: ready (%s %s, %s, signal %d dBm)", gm_name(gm),
@@ -420,6 +421,16 @@ static unsigned kinds_now(const struct sm_gw *gw, int64_t now)
 	if (sm_window_is_open(&gw->cfg.sending.window, (time_t)now))
 		return SM_KINDS_ALL;
 	return SM_KIND_BIT(SM_KIND_REPLY) | SM_KIND_BIT(SM_KIND_MANUAL);
+}
+
+bool gw_modem_settled(struct gw_modem *gm)
+{
+	/* READY queues a sweep of what the modem stored; once its commands
+	 * are done, every SMS it held (a STOP sent while we were away) is
+	 * committed and handled. */
+	if (gm->ready && !gm->settled && sm_modem_busy(gm->modem) == 0)
+		gm->settled = true;
+	return !gm->ready || gm->settled;
 }
 
 bool gw_modem_try_send(struct gw_modem *gm, int64_t now)

@@ -622,6 +622,42 @@ static void send_resume_hooks(void **state)
 	fake_free(f);
 }
 
+/*
+ * A burst of +CMTI beyond the reads the driver keeps under way (a modem
+ * that stored many SMS while nobody listened): the ones it could not
+ * queue are found by a sweep right after the reads, not minutes later.
+ */
+static void cmti_burst_sweeps(void **state)
+{
+	struct fake *f = fake_new();
+	struct sm_modem *m;
+	char burst[2048] = "";
+	int last_cmgr = -1, sweep;
+
+	(void)state;
+	healthy(f);
+	m = start(f, NULL, NULL);
+	for (int i = 1; i <= 24; i++) {
+		static char cmds[25][16];
+
+		snprintf(cmds[i], sizeof(cmds[i]), "AT+CMGR=%d", i);
+		on(f, cmds[i], "\r\nOK\r\n", -1); /* empty slot */
+		snprintf(burst + strlen(burst), sizeof(burst) - strlen(burst),
+			 "\r\n+CMTI: \"ME\",%d\r\n", i);
+	}
+	sm_modem_feed(m, burst, strlen(burst));
+	pump(f, m);
+	for (int i = 0; i < f->nsent; i++)
+		if (strncmp(f->sent[i], "AT+CMGR=", 8) == 0)
+			last_cmgr = i;
+	assert_true(last_cmgr > 0);
+	sweep = sent_index(f, "AT+CMGL=4", last_cmgr);
+	assert_true(sweep > last_cmgr);
+	assert_int_equal(f->state, SM_MODEM_READY);
+	sm_modem_free(m);
+	fake_free(f);
+}
+
 /* V006 of tests/corpus/pdus.tsv: "Test" ... a 7-bit SMS-DELIVER */
 static const char deliver_pdu[] =
 	"07913366003051F5040B913366304381F900005180719120348004D4F29C0E";
@@ -841,6 +877,7 @@ int main(void)
 		cmocka_unit_test(send_cms_error_part2),
 		cmocka_unit_test(send_resume_hooks),
 		cmocka_unit_test(cmti_during_cmgs),
+		cmocka_unit_test(cmti_burst_sweeps),
 		cmocka_unit_test(cmgl_sweep_corpus),
 		cmocka_unit_test(cdsi_sm_quectel),
 		cmocka_unit_test(refresh_health),
