@@ -33,7 +33,10 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/smsmatch-demo.XXXXXX")
 pids=()
 cleanup() {
 	local p
-	for p in "${pids[@]}"; do
+	# Every background job, also one started but not yet in pids when a
+	# signal came (a reader blocked opening its FIFO would keep `wait`
+	# waiting for ever).
+	for p in "${pids[@]}" $(jobs -p); do
 		kill "$p" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true

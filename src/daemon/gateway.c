@@ -45,6 +45,12 @@ static void wake_at_rate_limit(struct sm_gw *gw)
 		sm_loop_set_timer(gw->loop, gw->poll_timer, at);
 }
 
+void sm_gw_kick(struct sm_gw *gw)
+{
+	if (gw->poll_timer > 0)
+		sm_loop_set_timer(gw->loop, gw->poll_timer, 0);
+}
+
 void sm_gw_schedule(struct sm_gw *gw)
 {
 	int64_t now = sm_gw_now();

@@ -88,6 +88,12 @@ void sm_gw_stop(struct sm_gw *gw);
 void sm_gw_free(struct sm_gw *gw);
 int sm_gw_reload(struct sm_gw *gw, const struct sm_config *cfg);
 void sm_gw_schedule(struct sm_gw *gw);
+/*
+ * Run the scheduler at the next turn of the loop.  Modem callbacks use
+ * this, never sm_gw_schedule(): the scheduler may free a modem that a
+ * reload removed, which must not happen inside that modem's callback.
+ */
+void sm_gw_kick(struct sm_gw *gw);
 int64_t sm_gw_now(void);
 
 /* src/daemon/gw_modem.c */

@@ -146,7 +146,7 @@ static void state_cb(struct sm_modem *m, enum sm_modem_state state,
 		sm_store_event_add(gw->store, now, "smsmatchd", "modem.up",
 				   gm_name(gm), NULL);
 		gw_modem_publish(gm, now);
-		sm_gw_schedule(gw);
+		sm_gw_kick(gw);
 		return;
 	}
 	case SM_MODEM_DOWN: {
@@ -170,7 +170,7 @@ static void state_cb(struct sm_modem *m, enum sm_modem_state state,
 				   info->down_reason, NULL);
 		gw_modem_publish(gm, now);
 		schedule_reopen(gm);
-		sm_gw_schedule(gw);
+		sm_gw_kick(gw);
 		return;
 	}
 	case SM_MODEM_CLOSED:
@@ -412,7 +412,7 @@ static void send_cb(struct sm_modem *m, const struct sm_modem_send_result *r,
 	free(gm->msg);
 	gm->msg = NULL;
 	if (!gm->freeing)
-		sm_gw_schedule(gw);
+		sm_gw_kick(gw);
 }
 
 static unsigned kinds_now(const struct sm_gw *gw, int64_t now)
