@@ -8,7 +8,7 @@
 #
 # N messages (default 2000, one GSM 7-bit part each) are queued with
 # `smsmatch send` before the daemon starts; the daemon then sends them all
-# through COUNT simulators (default 1 4 16; rate_per_minute 6000, the
+# through COUNT simulators (default 1 4 16; rate_per_minute 60000, the
 # configuration's maximum).  Printed per modem count:
 #   msg/s      messages over the wall clock from the first to the last send
 #              in the simulators' logs
@@ -33,7 +33,7 @@ N=${1:-2000}
 shift || true
 COUNTS=("$@")
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(1 4 16)
-RATE=6000
+RATE=60000
 RUN_TIMEOUT=300
 
 bench_init throughput

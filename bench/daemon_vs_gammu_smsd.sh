@@ -8,7 +8,7 @@
 #   BUILD=build bench/daemon_vs_gammu_smsd.sh [N]
 #
 # N (default 200) one-part GSM 7-bit messages are queued before each
-# daemon starts: with `smsmatch send` for smsmatchd (rate_per_minute 6000,
+# daemon starts: with `smsmatch send` for smsmatchd (rate_per_minute 60000,
 # the configuration's maximum: at most 100 SMS/s), with gammu-smsd-inject
 # into gammu-smsd's outbox for gammu-smsd, configured for speed (LoopSleep
 # 0, no security/battery/signal/network checks, no status refresh, no
@@ -25,7 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/bench.sh"
 
 N=${1:-200}
-RATE=6000
+RATE=60000
 TIMEOUT=$((N * 2 + 60))
 
 for p in gammu-smsd gammu-smsd-inject; do

@@ -517,7 +517,7 @@ static int parse_modem(struct ctx *c, const config_setting_t *g, unsigned idx,
 	if (rc == 1 && check_abs_path(c, s, key, m->pin_file))
 		return -EINVAL;
 
-	if ((rc = get_int(c, g, prefix, "rate_per_minute", 1, 6000,
+	if ((rc = get_int(c, g, prefix, "rate_per_minute", 1, 60000,
 			  &m->rate_per_minute)) < 0 ||
 	    (rc = get_int(c, g, prefix, "daily_limit", 1, 10000,
 			  &m->daily_limit)) < 0 ||

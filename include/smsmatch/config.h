@@ -9,7 +9,7 @@
  * every value; the first problem stops the load with one message that
  * names the file, the line and the key:
  *
- *   smsmatch.conf:12: modems.[1].rate_per_minute: must be between 1 and 6000
+ *   smsmatch.conf:12: modems.[1].rate_per_minute: must be between 1 and 60000
  *   (got 0)
  *
  * Unknown keys are errors (with a suggestion for near misses), so a typo
@@ -63,7 +63,7 @@ struct sm_config_modem {
 	int usb_index;		      /* N of usb:SERIAL:N, -1 when absent */
 	enum sm_config_driver driver; /* default SM_DRIVER_AUTO */
 	char pin_file[SM_CONFIG_PATH_MAX]; /* absolute path, "" for none */
-	int rate_per_minute;		   /* 1..6000, default 6 */
+	int rate_per_minute;		   /* 1..60000, default 6 */
 	int daily_limit;		   /* 1..10000, default 200 */
 	int baud;     /* a standard rate 9600..921600, default 115200 */
 	bool enabled; /* default true */

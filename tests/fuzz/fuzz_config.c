@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (!memchr(m->name, '\0', sizeof(m->name)) ||
 			    !m->name[0] || !m->device[0] ||
-			    m->rate_per_minute < 1 || m->rate_per_minute > 6000)
+			    m->rate_per_minute < 1 || m->rate_per_minute > 60000)
 				abort();
 			if (sm_config_modem_find(&cfg, m->name) != m)
 				abort();

@@ -111,7 +111,9 @@ for n in "$S1" "$S2" "$S3"; do
 done
 ok "one confirmation each"
 n0=$(inbox_count)
-dt_ctl m2 "inject $S1 STOP" >/dev/null
+# Another text: the same "STOP" within the same second would be the same
+# SMS to the deduplication (sender, SMSC timestamp, text).
+dt_ctl m2 "inject $S1 STOP merci" >/dev/null
 dt_wait 20 "the second STOP stored" inbox_ge $((n0 + 1))
 sm inbox --all --json | python3 -c '
 import json, sys

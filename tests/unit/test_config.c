@@ -238,7 +238,7 @@ static void test_parse_string(void **state)
 						sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "smsmatch.conf:3: modems.[0].rate_per_minute:"
-				 " must be between 1 and 6000 (got 0)");
+				 " must be between 1 and 60000 (got 0)");
 	/* 64-bit values out of int range are range errors, not wrapped. */
 	assert_int_equal(
 		sm_config_parse_string("llm = { timeout_ms = 4294967396L; };",
