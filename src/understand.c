@@ -2345,8 +2345,11 @@ static long synonym_at(const char *folded, const char *syn)
 				prev--;
 			pl = (size_t)(pe - prev);
 		}
+		/* "pa" is how "pas" is texted ("g pa d voiture"); "ni"
+		 * carries the negation on ("pas de voiture ni de bus"). */
 		if (pl &&
-		    (word_is(prev, pl, "pas") || word_is(prev, pl, "sans") ||
+		    (word_is(prev, pl, "pas") || word_is(prev, pl, "pa") ||
+		     word_is(prev, pl, "ni") || word_is(prev, pl, "sans") ||
 		     word_is(prev, pl, "aucun") ||
 		     word_is(prev, pl, "aucune") || word_is(prev, pl, "plus") ||
 		     word_is(prev, pl, "jamais")))

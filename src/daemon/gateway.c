@@ -113,6 +113,20 @@ static void poll_cb(struct sm_loop *loop, void *data)
 		sm_loop_stop(loop);
 }
 
+static void dialogue_cb(struct sm_loop *loop, void *data)
+{
+	struct sm_gw *gw = data;
+	uint64_t ms = sm_clock_ms();
+	bool ticks = ms - gw->last_ticks_ms >= GW_HOUSEKEEP_MS;
+
+	if (!gw->stopping) {
+		gw_dialogue_pass(gw, sm_gw_now(), ticks);
+		if (ticks)
+			gw->last_ticks_ms = ms;
+	}
+	sm_loop_set_timer(loop, gw->dialogue_timer, ms + GW_DIALOGUE_MS);
+}
+
 static void housekeep(struct sm_gw *gw)
 {
 	int64_t now = sm_gw_now();
@@ -196,7 +210,10 @@ int sm_gw_start(struct sm_gw *gw, char *err, size_t errlen)
 					   poll_cb, gw);
 	gw->housekeep_timer = sm_loop_add_timer(gw->loop, sm_clock_ms(),
 						housekeep_cb, gw);
-	if (gw->poll_timer < 0 || gw->housekeep_timer < 0) {
+	gw->dialogue_timer = sm_loop_add_timer(gw->loop, sm_clock_ms(),
+					       dialogue_cb, gw);
+	if (gw->poll_timer < 0 || gw->housekeep_timer < 0 ||
+	    gw->dialogue_timer < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -247,6 +264,8 @@ int sm_gw_reload(struct sm_gw *gw, const struct sm_config *cfg)
 		memcpy(gw->cfg.database, db, sizeof(db));
 	}
 	gw->log.level = cfg->log_level;
+	/* Scripts are read again at their next use. */
+	gw_dialogue_forget_scripts(gw);
 	/* Remove first (frees names), then add what is new. */
 	sm_gw_schedule(gw);
 	for (unsigned i = 0; i < cfg->nmodems; i++) {
@@ -294,4 +313,7 @@ void sm_gw_free(struct sm_gw *gw)
 		sm_loop_del_timer(gw->loop, gw->poll_timer);
 	if (gw->housekeep_timer > 0)
 		sm_loop_del_timer(gw->loop, gw->housekeep_timer);
+	if (gw->dialogue_timer > 0)
+		sm_loop_del_timer(gw->loop, gw->dialogue_timer);
+	gw_dialogue_forget_scripts(gw);
 }

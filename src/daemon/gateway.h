@@ -47,6 +47,20 @@ struct sm_loop;
 #define GW_STOP_GRACE_MS 30000
 
 struct sm_gw;
+struct sm_script;
+struct sm_store_inmsg;
+
+/* Campaigns whose dialogue scripts are loaded at once, at most. */
+#define GW_SCRIPTS_MAX 64
+/* The dialogue pass (first contacts) runs this often; reminders and
+ * expiry every GW_HOUSEKEEP_MS. */
+#define GW_DIALOGUE_MS 2000
+
+/* A campaign's dialogue script, loaded on first use. */
+struct gw_script {
+	int64_t campaign_id;	  /* whose script */
+	struct sm_script *script; /* loaded and checked */
+};
 
 /* One configured modem at run time. */
 struct gw_modem {
@@ -80,6 +94,10 @@ struct sm_gw {
 	bool stopping;			  /* SIGTERM: no new sends */
 	uint64_t stop_deadline;		  /* give up waiting then */
 	bool done;			  /* the loop may stop */
+	struct gw_script scripts[GW_SCRIPTS_MAX]; /* loaded scripts */
+	size_t nscripts;		  /* how many */
+	int dialogue_timer;		  /* first contacts timer id */
+	uint64_t last_ticks_ms;		  /* last reminders/expiry pass */
 };
 
 /* src/daemon/gateway.c */
@@ -109,5 +127,14 @@ void gw_modem_publish(struct gw_modem *gm, int64_t now);
 void gw_inbound(struct sm_modem *m, const struct sm_modem_msg *msg,
 		void *data);
 void gw_inbox_housekeep(struct sm_gw *gw, int64_t now);
+
+/* src/daemon/gw_dialogue.c */
+void gw_dialogue_pass(struct sm_gw *gw, int64_t now, bool ticks);
+bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+		       const char *phone, int64_t now);
+void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now);
+void gw_dialogue_unreachable(struct sm_gw *gw, int64_t conversation_id,
+			     int64_t now);
+void gw_dialogue_forget_scripts(struct sm_gw *gw);
 
 #endif

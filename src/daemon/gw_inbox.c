@@ -47,8 +47,14 @@ static void handle_message(struct sm_gw *gw, int64_t id, int64_t now)
 	sm_logf(&gw->log, SM_LOG_INFO, "%s: SMS %lld from %s (%d part(s)%s)",
 		msg->modem, (long long)id, masked, msg->nreceived,
 		msg->incomplete ? ", incomplete" : "");
-	if (sm_text_keyword(msg->text) != SM_KEYWORD_STOP)
+	if (sm_text_keyword(msg->text) != SM_KEYWORD_STOP) {
+		/* A reply to a campaign's conversation: the script goes on.
+		 * Anything else stays in the inbox for a person. */
+		if (sm_phone_normalize(msg->sender, number, sizeof(number)) !=
+		    SM_PHONE_INVALID)
+			gw_dialogue_reply(gw, msg, number, now);
 		goto out;
+	}
 	if (sm_phone_normalize(msg->sender, number, sizeof(number)) ==
 	    SM_PHONE_INVALID) {
 		sm_logf(&gw->log, SM_LOG_WARN,
@@ -65,6 +71,7 @@ static void handle_message(struct sm_gw *gw, int64_t id, int64_t now)
 	}
 	sm_store_event_add(gw->store, now, "smsmatchd", "optout.sms", masked,
 			   NULL);
+	gw_dialogue_optout(gw, number, now);
 	sm_logf(&gw->log, SM_LOG_INFO,
 		"STOP from %s: opted out, %d queued message(s) cancelled",
 		masked, cancelled);

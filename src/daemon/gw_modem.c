@@ -339,6 +339,10 @@ static void fail_message(struct gw_modem *gm, enum sm_store_fail kind,
 			sm_store_errmsg(gw->store));
 		return;
 	}
+	if (st == SM_OUT_FAILED && gm->msg->conversation_id &&
+	    gm->msg->kind == SM_KIND_FIRST_CONTACT)
+		gw_dialogue_unreachable(gw, gm->msg->conversation_id,
+					sm_gw_now());
 	sm_logf(&gw->log, st == SM_OUT_FAILED ? SM_LOG_WARN : SM_LOG_INFO,
 		"%s: message %lld to %s: %s (%s)", gm_name(gm),
 		(long long)gm->msg->id,
