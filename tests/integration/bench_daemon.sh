@@ -71,7 +71,7 @@ TMPDIR=$T "$B/daemon_throughput.sh" 12 1 3 >"$T/tp.out" 2>&1 ||
 	{ cat "$T/tp.out"; fail "daemon_throughput.sh"; }
 cat "$T/tp.out"
 for m in 1 3; do
-	grep -Eq "^ +$m +12 +[0-9.]+ +$((m * 100)) " "$T/tp.out" ||
+	grep -Eq "^ +$m +12 +[0-9.]+ +$((m * 1000)) " "$T/tp.out" ||
 		fail "throughput: no row with 12 sent for $m modem(s)"
 done
 
