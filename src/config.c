@@ -913,17 +913,20 @@ int sm_config_parse_string(const char *text, const char *name_for_errors,
 	return rc;
 }
 
-int sm_config_load(const char *path, struct sm_config *out, char *err,
-		   size_t errlen)
+/*
+ * Read the whole regular file @path, at most @max bytes and without NUL
+ * bytes, into a new NUL-terminated *@text (the caller frees it).  Returns
+ * 0, or a negative errno with "PATH: reason" in @err.
+ */
+static int read_text_file(const char *path, long max, char **text,
+			  char *err, size_t errlen)
 {
 	struct stat st;
-	char *text = NULL;
 	size_t got = 0;
+	char *buf = NULL;
 	int fd, rc;
 
-	if (err && errlen)
-		err[0] = '\0';
-	sm_config_defaults(out);
+	*text = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
@@ -939,21 +942,21 @@ int sm_config_load(const char *path, struct sm_config *out, char *err,
 			snprintf(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
-	if (st.st_size > SM_CONFIG_FILE_MAX) {
+	if (st.st_size > max) {
 		rc = -EFBIG;
 		if (err && errlen)
 			snprintf(err, errlen,
-				 "%s: too large (%lld bytes, at most %d)", path,
-				 (long long)st.st_size, SM_CONFIG_FILE_MAX);
+				 "%s: too large (%lld bytes, at most %ld)", path,
+				 (long long)st.st_size, max);
 		goto out;
 	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
 		rc = -ENOMEM;
 		goto fail;
 	}
 	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -965,22 +968,41 @@ int sm_config_load(const char *path, struct sm_config *out, char *err,
 			break;
 		got += (size_t)n;
 	}
-	text[got] = '\0';
-	if (memchr(text, '\0', got)) {
+	buf[got] = '\0';
+	if (memchr(buf, '\0', got)) {
 		rc = -EINVAL;
 		if (err && errlen)
 			snprintf(err, errlen, "%s: contains a NUL byte", path);
 		goto out;
 	}
-	rc = sm_config_parse_string(text, path, out, err, errlen);
+	*text = buf;
+	buf = NULL;
+	rc = 0;
 	goto out;
 fail:
 	if (err && errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 out:
-	free(text);
+	free(buf);
 	if (fd >= 0)
 		close(fd);
+	return rc;
+}
+
+int sm_config_load(const char *path, struct sm_config *out, char *err,
+		   size_t errlen)
+{
+	char *text;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	sm_config_defaults(out);
+	rc = read_text_file(path, SM_CONFIG_FILE_MAX, &text, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = sm_config_parse_string(text, path, out, err, errlen);
+	free(text);
 	return rc;
 }
 
@@ -1988,70 +2010,16 @@ int sm_script_read_string(const char *text, const char *name,
 int sm_script_read(const char *path, struct sm_script **out, char *err,
 		   size_t errlen)
 {
-	struct stat st;
-	char *text = NULL;
-	size_t got = 0;
-	int fd, rc;
+	char *text;
+	int rc;
 
 	*out = NULL;
 	if (err && errlen)
 		err[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		goto fail;
-	}
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = -EINVAL;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > SM_SCRIPT_FILE_MAX) {
-		rc = -EFBIG;
-		if (err && errlen)
-			snprintf(err, errlen,
-				 "%s: too large (%lld bytes, at most %d)", path,
-				 (long long)st.st_size, SM_SCRIPT_FILE_MAX);
-		goto out;
-	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		rc = -ENOMEM;
-		goto fail;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	text[got] = '\0';
-	if (memchr(text, '\0', got)) {
-		rc = -EINVAL;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: contains a NUL byte", path);
-		goto out;
-	}
+	rc = read_text_file(path, SM_SCRIPT_FILE_MAX, &text, err, errlen);
+	if (rc < 0)
+		return rc;
 	rc = sm_script_read_string(text, path, out, err, errlen);
-	goto out;
-fail:
-	if (err && errlen)
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-out:
 	free(text);
-	if (fd >= 0)
-		close(fd);
 	return rc;
 }
