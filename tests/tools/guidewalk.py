@@ -17,10 +17,12 @@ writers):
 Fenced blocks.  Every fenced block names its language:
 
   ```console   walked: each "$ " line is a command (a line ending with "\\"
-               goes on with the next line), the lines up to the next "$ "
-               are its expected output.  The command must exit 0 (unless
+               goes on with the next line, a here-document "<<EOF" takes
+               its lines up to "EOF"), the lines up to the next "$ " are
+               its expected output.  The command must exit 0 (unless
                the block is marked "fails") and print exactly that output,
-               stdout and stderr together, but for:
+               stdout and stderr together as a terminal shows them, but
+               for:
                  - trailing blanks and trailing empty lines;
                  - times: "2026-11-22T05:27:47+01:00", "2026-11-22 05:27",
                    "05:27:47" match any time written the same way;
@@ -70,16 +72,20 @@ depend on it) and goes on with the next guide.
 """
 
 import argparse
+import fcntl
 import os
+import pty
 import re
 import secrets
 import select
 import shlex
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 
 WALKED = ("console", "sh")
@@ -142,42 +148,45 @@ def parse(path):
     return items
 
 
-def join_continued(lines):
-    """Lines ending with a backslash go on with the next one."""
-    out = []
-    cur = None
-    for l in lines:
-        if cur is not None:
-            cur += "\n" + l
-        else:
-            cur = l
-        if not l.endswith("\\"):
-            out.append(cur)
-            cur = None
-    if cur is not None:
-        out.append(cur)
-    return out
+HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]+)\1")
+
+
+def command_lines(body, i, first):
+    """The command starting at body[i] (its text `first`): lines ending
+    with a backslash go on with the next one, a here-document (<<EOF)
+    takes its lines up to EOF.  Returns (command, next index)."""
+    cmd = first
+    while cmd.endswith("\\") and i + 1 < len(body):
+        i += 1
+        cmd += "\n" + body[i]
+    m = HEREDOC.search(cmd)
+    if m:
+        while i + 1 < len(body):
+            i += 1
+            cmd += "\n" + body[i]
+            if body[i].strip() == m.group(2):
+                break
+    return cmd, i + 1
 
 
 def steps_of(lang, body, where):
     """[(command, expected output lines or None)]."""
     steps = []
+    i = 0
     if lang == "sh":
-        for cmd in join_continued(body):
+        while i < len(body):
+            cmd, i = command_lines(body, i, body[i])
             s = cmd.strip()
             if s and not s.startswith("#"):
                 steps.append([cmd, None])
         return steps
-    i = 0
     while i < len(body):
         l = body[i]
         if l.startswith("$ "):
-            cmd = l[2:]
-            while cmd.endswith("\\") and i + 1 < len(body):
-                i += 1
-                cmd += "\n" + body[i]
+            cmd, i = command_lines(body, i, l[2:])
             steps.append([cmd, []])
-        elif l.strip() == "" and not steps:
+            continue
+        if l.strip() == "" and not steps:
             pass
         else:
             if not steps:
@@ -224,10 +233,21 @@ class Session:
 
     def __init__(self, cwd, env, log):
         self.log = log
+        # the commands' stdout and stderr go to a terminal, as a reader's
+        # do: stdout is line-buffered and interleaves with stderr as the
+        # guide shows it (no "\r" added, 200 columns)
+        self.master, slave = pty.openpty()
+        attr = termios.tcgetattr(slave)
+        attr[1] &= ~termios.OPOST
+        attr[3] &= ~termios.ECHO
+        termios.tcsetattr(slave, termios.TCSANOW, attr)
+        fcntl.ioctl(slave, termios.TIOCSWINSZ,
+                    struct.pack("HHHH", 50, 200, 0, 0))
         self.p = subprocess.Popen(
             ["bash", "--norc", "--noprofile"], cwd=cwd, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True)
+            stdin=subprocess.PIPE, stdout=slave, stderr=slave,
+            start_new_session=True)
+        os.close(slave)
         self.buf = b""
         self.n = 0
         self.token = secrets.token_hex(6)
@@ -257,9 +277,12 @@ class Session:
                 out = self.buf.decode("utf-8", "replace")
                 self.log.write(out + "\n[timed out]\n")
                 return None, out.split("\n")
-            r, _, _ = select.select([self.p.stdout], [], [], min(left, 1))
+            r, _, _ = select.select([self.master], [], [], min(left, 1))
             if r:
-                chunk = os.read(self.p.stdout.fileno(), 65536)
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    chunk = b""
                 if not chunk:
                     out = self.buf.decode("utf-8", "replace")
                     return None, (out + "\n(the shell exited)").split("\n")
@@ -280,6 +303,7 @@ class Session:
             os.killpg(self.p.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        os.close(self.master)
 
 
 class Walk:
