@@ -482,6 +482,9 @@ class Walk:
     # -- the walk
 
     def step(self, where, cmd, want, fails, until):
+        lines = cmd.split("\n")
+        brief = lines[0] + (" [+%d lines]" % (len(lines) - 1)
+                            if len(lines) > 1 else "")
         shown = cmd.replace("\n", "\n    ")
         deadline = time.monotonic() + (until or 0)
         while True:
@@ -498,7 +501,7 @@ class Walk:
             elif want is not None and not matches(norm(want), norm(got)):
                 bad = "output differs from the guide"
             if not bad:
-                self.say("ok: $ %s" % shown)
+                self.say("ok: $ %s" % brief)
                 self.settle(cmd)
                 return None
             if until and time.monotonic() < deadline:
