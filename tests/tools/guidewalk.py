@@ -388,7 +388,12 @@ class Walk:
         if not a:
             raise GuideError("%s: modem DEVICE [OPTIONS]" % where)
         dev, opts = a[0], a[1:]
-        name = "modem%d" % len(self.modems)
+        # named after the device, as a technician names it in the
+        # configuration: /dev/smsmatch/quectel-0123456789 is
+        # "quectel-0123456789"
+        name = re.sub(r"[^a-z0-9_-]", "-", os.path.basename(dev).lower())
+        if any(n == name for n, _ in self.modems):
+            name += "-%d" % len(self.modems)
         d = os.path.join(self.box, ".gw", "dev")
         os.makedirs(d, exist_ok=True)
         link = os.path.join(d, name)
@@ -500,6 +505,16 @@ class Walk:
                 bad = "exit %d" % rc
             elif want is not None and not matches(norm(want), norm(got)):
                 bad = "output differs from the guide"
+            if self.args.print:
+                if until and time.monotonic() < deadline and \
+                        norm(got) != getattr(self, "_last", None):
+                    self._last = norm(got)
+                    time.sleep(3)
+                    continue
+                self.say("$ %s\n%s" % (shown, "\n".join(norm(got))) +
+                         ("\n[exit %d]" % rc if rc else ""))
+                self.settle(cmd)
+                return None
             if not bad:
                 self.say("ok: $ %s" % brief)
                 self.settle(cmd)
@@ -604,6 +619,9 @@ def main():
     ap.add_argument("--src", required=True)
     ap.add_argument("--keep", action="store_true",
                     help="keep each sandbox (session.log, daemon log)")
+    ap.add_argument("--print", action="store_true",
+                    help="for writers: print what each command printed, "
+                    "as a guide shows it, and go on whatever it printed")
     ap.add_argument("--list", action="store_true",
                     help="only parse: print each walked step")
     ap.add_argument("guides", nargs="+")
