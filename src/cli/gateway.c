@@ -214,11 +214,13 @@ static int queue_show(struct gwcli *c, const char *arg)
 	fmt_time(m->sent_at, sent, sizeof(sent));
 	fmt_time(m->final_at, fin, sizeof(fin));
 	printf("message %lld\n  to: %s\n  state: %s\n  kind: %s\n"
-	       "  parts: %d (next %d)\n  attempts: %d\n  modem: %s\n"
+	       "  parts: %d (%d written to a modem)\n  attempts: %d\n"
+	       "  modem: %s\n"
 	       "  created: %s\n  sent: %s\n  final: %s\n  last error: %s\n"
 	       "  text: %s\n",
 	       (long long)m->id, m->recipient, sm_out_state_name(m->state),
-	       sm_out_kind_name(m->kind), m->nparts, m->next_part,
+	       sm_out_kind_name(m->kind), m->nparts,
+	       m->next_part > 0 ? m->next_part - 1 : 0,
 	       m->attempts, m->modem[0] ? m->modem : "-", created, sent, fin,
 	       m->last_error[0] ? m->last_error : "-", m->text);
 	rc = SM_EXIT_OK;
@@ -408,7 +410,7 @@ static int print_optout(const struct sm_store_optout *o, void *data)
 {
 	char when[32];
 
-	(void)data;
+	++*(int *)data;
 	fmt_time(o->at, when, sizeof(when));
 	printf("%-16s %-8s %s  %s\n", o->number,
 	       sm_optout_source_name(o->source), when, o->text);
@@ -427,10 +429,14 @@ int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g)
 		return SM_EXIT_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "list") == 0 && argc == 2) {
+		int n = 0;
+
 		if (gwcli_open(&c, g, "optout") < 0)
 			return SM_EXIT_ERROR;
-		if (sm_store_optout_list(c.store, print_optout, NULL) < 0)
+		if (sm_store_optout_list(c.store, print_optout, &n) < 0)
 			rc = store_fail(&c, "cannot list");
+		else if (n == 0)
+			printf("no opted-out number\n");
 		gwcli_close(&c);
 		return rc;
 	}
@@ -494,6 +500,7 @@ static const char inbox_usage[] =
 
 struct inbox_ctx {
 	json_t *arr; /* --json: rows go here */
+	int n;	     /* rows seen */
 };
 
 static int print_inbox(const struct sm_store_inmsg *m, void *data)
@@ -501,6 +508,7 @@ static int print_inbox(const struct sm_store_inmsg *m, void *data)
 	struct inbox_ctx *ic = data;
 	char when[32];
 
+	ic->n++;
 	if (ic->arr) {
 		json_t *o = json_object();
 
@@ -561,6 +569,9 @@ int sm_cli_inbox(int argc, char **argv, const struct sm_cli_globals *g)
 			putchar('\n');
 		}
 		json_decref(ic.arr);
+	} else if (rc == SM_EXIT_OK && ic.n == 0) {
+		printf(all ? "no SMS received\n"
+			   : "no SMS waiting to be handled\n");
 	}
 	gwcli_close(&c);
 	return rc;

@@ -315,7 +315,7 @@ class Walk:
         self.src = os.path.abspath(args.src)
         self.box = tempfile.mkdtemp(prefix="guidewalk.")
         self.subs = []  # (guide text, sandbox text)
-        self.modems = []  # (name, link)
+        self.modems = []  # (name, link, extra configuration)
         self.procs = []  # harness processes (simulators, daemon)
         self.daemon = None
         self.conf = None
@@ -392,7 +392,7 @@ class Walk:
         # configuration: /dev/smsmatch/quectel-0123456789 is
         # "quectel-0123456789"
         name = re.sub(r"[^a-z0-9_-]", "-", os.path.basename(dev).lower())
-        if any(n == name for n, _ in self.modems):
+        if any(m[0] == name for m in self.modems):
             name += "-%d" % len(self.modems)
         d = os.path.join(self.box, ".gw", "dev")
         os.makedirs(d, exist_ok=True)
@@ -408,7 +408,15 @@ class Walk:
         self.wait_for("the simulated modem for %s starts" % dev,
                       lambda: os.path.exists(link) and
                       os.path.exists(link + ".ctl"), 20, p)
-        self.modems.append((name, link))
+        extra = ""
+        if "--pin" in opts:
+            # the SIM wants its PIN: the gateway gets a PIN file
+            pin = os.path.join(d, name + ".pin")
+            fd = os.open(pin, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.write(fd, (opts[opts.index("--pin") + 1] + "\n").encode())
+            os.close(fd)
+            extra = ' pin_file = "%s";' % pin
+        self.modems.append((name, link, extra))
         self.subs.append((dev, link))
         self.say("  plug: %s is a simulated modem (%s)"
                  % (dev, " ".join(opts) or "defaults"))
@@ -432,8 +440,8 @@ class Walk:
             f.write("modems = (\n")
             f.write(",\n".join(
                 '  { name = "%s"; device = "%s"; driver = "auto";\n'
-                '    rate_per_minute = 600; daily_limit = 1000; }'
-                % (n, l) for n, l in self.modems))
+                '    rate_per_minute = 600; daily_limit = 1000;%s }'
+                % m for m in self.modems))
             f.write("\n);\n")
             f.write('sending = { hours = "00:00-24:00"; days = "mon-sun";\n'
                     '  holidays = "none";\n'
