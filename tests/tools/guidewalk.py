@@ -58,14 +58,17 @@ source), one per line, "<!-- guidewalk: WORD ARGS -->":
                       in the sandbox standing for DEVICE (as with path).
   gateway CONF        the box is installed and running: a configuration
                       written at CONF (in the sandbox, with path) naming
-                      every modem declared so far, its database in the
-                      sandbox and a sending window always open, smsmatchd
+                      every modem declared so far (named after its device,
+                      with a PIN file when it has --pin), its database in
+                      the sandbox and a sending window always open, smsmatchd
                       started on it (until its modems are ready), and
                       `smsmatch` without -c reading CONF, as it reads
                       /etc/smsmatch/smsmatch.conf on a box.
   stop-gateway        smsmatchd is stopped (SIGTERM, must exit 0).
   run COMMAND         a command the harness runs in the session, not shown
-                      to the reader (e.g. a candidate's SMS arriving).
+                      to the reader: what the reader does without a
+                      command (an edit in an editor, a skipped step done
+                      in the sandbox).  Must exit 0.
 
 The walk stops at the first failure of a guide (the steps after it
 depend on it) and goes on with the next guide.
