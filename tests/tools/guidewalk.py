@@ -599,9 +599,20 @@ class Walk:
         return True
 
     def close(self, ok):
+        """Stop what the walk started; False when the daemon did not exit
+        cleanly or a sanitizer reported something in a harness process's
+        stderr (what the session's commands print is compared already)."""
         self.sh.close()
-        if self.daemon:
+        if self.daemon and self.daemon.poll() is None:
             self.daemon.terminate()
+            try:
+                rc = self.daemon.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                rc = "still running 40 s after SIGTERM"
+            if rc != 0:
+                self.say("FAIL %s: smsmatchd at the end: exit %s"
+                         % (self.guide, rc))
+                ok = False
         for p in self.procs:
             if p.poll() is None:
                 p.terminate()
@@ -612,16 +623,30 @@ class Walk:
                 p.kill()
                 p.wait()
         self.logf.close()
-        if not ok:
-            d = os.path.join(self.box, ".gw", "smsmatchd.err")
-            if os.path.exists(d):
-                self.say("--- last lines of smsmatchd's stderr")
-                with open(d, encoding="utf-8", errors="replace") as f:
-                    self.say("".join(f.readlines()[-20:]).rstrip())
+        gw = os.path.join(self.box, ".gw")
+        errs = [os.path.join(gw, "smsmatchd.err")]
+        d = os.path.join(gw, "dev")
+        if os.path.isdir(d):
+            errs += [os.path.join(d, f) for f in sorted(os.listdir(d))
+                     if f.endswith(".err")]
+        san = re.compile(r"runtime error|ERROR: (Address|Leak|Undefined)")
+        for e in errs:
+            if not os.path.exists(e):
+                continue
+            text = open(e, encoding="utf-8", errors="replace").read()
+            if san.search(text):
+                self.say("FAIL %s: sanitizer report in %s:\n%s"
+                         % (self.guide, os.path.basename(e), text[-3000:]))
+                ok = False
+        if not ok and os.path.exists(errs[0]):
+            self.say("--- last lines of smsmatchd's stderr")
+            with open(errs[0], encoding="utf-8", errors="replace") as f:
+                self.say("".join(f.readlines()[-20:]).rstrip())
         if self.args.keep:
             self.say("kept %s" % self.box)
         else:
             shutil.rmtree(self.box, ignore_errors=True)
+        return ok
 
 
 def main():
@@ -662,7 +687,7 @@ def main():
             print("FAIL %s" % e)
         finally:
             if w:
-                w.close(ok)
+                ok = w.close(ok)
         if w:
             total_ran += w.ran
             total_skipped += w.skipped
