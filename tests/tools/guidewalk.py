@@ -23,7 +23,8 @@ Fenced blocks.  Every fenced block names its language:
                the block is marked "fails") and print exactly that output,
                stdout and stderr together as a terminal shows them, but
                for:
-                 - trailing blanks and trailing empty lines;
+                 - tabs (as a terminal shows them: to the next multiple
+                   of 8 columns), trailing blanks and trailing empty lines;
                  - times: "2026-11-22T05:27:47+01:00", "2026-11-22 05:27",
                    "05:27:47" match any time written the same way;
                  - a line "..." matches any number of lines.
@@ -68,7 +69,8 @@ source), one per line, "<!-- guidewalk: WORD ARGS -->":
   run COMMAND         a command the harness runs in the session, not shown
                       to the reader: what the reader does without a
                       command (an edit in an editor, a skipped step done
-                      in the sandbox).  Must exit 0.
+                      in the sandbox).  $SANDBOX, $SRC and $BUILD are
+                      expanded.  Must exit 0.
 
 The walk stops at the first failure of a guide (the steps after it
 depend on it) and goes on with the next guide.
@@ -203,7 +205,7 @@ def steps_of(lang, body, where):
 def norm(lines):
     r = []
     for l in lines:
-        l = l.rstrip()
+        l = l.expandtabs(8).rstrip()  # as a terminal shows tabs
         for rx in TIME_RES:
             l = rx.sub("<time>", l)
         r.append(l)
@@ -490,7 +492,7 @@ class Walk:
         self.say("  gateway: smsmatchd stopped")
 
     def d_run(self, where, args):
-        rc, out = self.sh.run(self.to_box(args))
+        rc, out = self.sh.run(self.expand(self.to_box(args)))
         if rc != 0:
             raise GuideError("%s: harness command failed (exit %s): %s\n  %s"
                              % (where, rc, args, "\n  ".join(out)))
