@@ -19,4 +19,22 @@ for g in docs/*.md; do
 	*) guides+=("$g") ;;
 	esac
 done
-exec python3 tests/tools/guidewalk.py --build "$BUILD" --src "$PWD" "${guides[@]}"
+
+# The walker itself must fail a guide that is wrong: an output that
+# differs, a command that fails, a block that names no language.
+T=$(mktemp -d "${TMPDIR:-/tmp}/guides.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+printf '```console\n$ echo bonjour\nau revoir\n```\n' >"$T/differs.md"
+printf '```sh\nfalse\n```\n' >"$T/fails.md"
+printf '```\n$ echo bonjour\nbonjour\n```\n' >"$T/bare.md"
+for g in differs fails bare; do
+	if python3 tests/tools/guidewalk.py --build "$BUILD" --src "$PWD" \
+		"$T/$g.md" >"$T/$g.out" 2>&1; then
+		cat "$T/$g.out"
+		echo "FAIL: guidewalk passed a wrong guide ($g)"
+		exit 1
+	fi
+done
+echo "ok: guidewalk fails a wrong guide (output differs, command fails, bare block)"
+
+python3 tests/tools/guidewalk.py --build "$BUILD" --src "$PWD" "${guides[@]}"

@@ -24,7 +24,8 @@ Fenced blocks.  Every fenced block names its language:
                stdout and stderr together as a terminal shows them, but
                for:
                  - tabs (as a terminal shows them: to the next multiple
-                   of 8 columns), trailing blanks and trailing empty lines;
+                   of 8 columns), a byte-order mark (not shown), trailing
+                   blanks (and "\r") and trailing empty lines;
                  - times: "2026-11-22T05:27:47+01:00", "2026-11-22 05:27",
                    "05:27:47" match any time written the same way;
                  - a line "..." matches any number of lines.
@@ -205,7 +206,9 @@ def steps_of(lang, body, where):
 def norm(lines):
     r = []
     for l in lines:
-        l = l.expandtabs(8).rstrip()  # as a terminal shows tabs
+        # as a terminal shows them: tabs to the next 8 columns, no
+        # byte-order mark (a CSV for Excel starts with one)
+        l = l.replace("\ufeff", "").expandtabs(8).rstrip()
         for rx in TIME_RES:
             l = rx.sub("<time>", l)
         r.append(l)
