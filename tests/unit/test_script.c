@@ -634,6 +634,47 @@ static void test_broken_scripts(void **state)
 	assert_true(cases >= 10);
 }
 
+/* Durations: d, h, m and s, combined; seconds for demos and tests. */
+static void test_durations(void **state)
+{
+	static const struct {
+		const char *text;
+		long secs; /* 0: refused */
+	} cases[] = {
+		{"2d", 2 * 86400}, {"36h", 36 * 3600}, {"90m", 5400},
+		{"1d12h", 129600}, {"20s", 20},	       {"1m30s", 90},
+		{"1s", 1},	   {"60d", 60 * 86400}, {"0s", 0},
+		{"61d", 0},	   {"20", 0},	       {"s", 0},
+		{"2 d", 0},	   {"", 0},
+	};
+	char text[512], err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sm_script *s = NULL;
+		int rc;
+
+		snprintf(text, sizeof(text),
+			 "name = \"t\"; start = \"a\";\n"
+			 "expire_after = \"%s\";\n"
+			 "nodes = ( { id = \"a\"; end = true;"
+			 " message = \"Merci.\"; } );\n",
+			 cases[i].text);
+		err[0] = '\0';
+		rc = sm_script_read_string(text, "d.conf", &s, err,
+					   sizeof(err));
+		if (cases[i].secs) {
+			assert_int_equal(rc, 0);
+			assert_true(s->expire_after == cases[i].secs);
+		} else {
+			assert_int_equal(rc, -EINVAL);
+			assert_non_null(strstr(err, "d.conf:2: expire_after: "));
+			assert_non_null(strstr(err, "1 second to 60 days"));
+		}
+		sm_script_free(s);
+	}
+}
+
 static void test_bounds(void **state)
 {
 	struct sm_script *s = NULL;
@@ -711,6 +752,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_shipped_scripts),
 		cmocka_unit_test(test_broken_scripts),
+		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_real_understanding),
 	};
