@@ -29,6 +29,28 @@
 
 /* ---- scripts, one per campaign, loaded on first use */
 
+/*
+ * Reminders and expiry are looked at every GW_HOUSEKEEP_MS; a script whose
+ * reminder or expiry is shorter than four such periods (a demonstration,
+ * a test: "20s") brings the period down to a quarter of it, not under
+ * GW_DIALOGUE_MS, so they come on time give or take a quarter.
+ */
+static void ticks_fit(struct sm_gw *gw, const struct sm_script *s)
+{
+	const long d[] = {s->reminder ? s->reminder_after : 0, s->expire_after};
+
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t ms = (uint64_t)d[i] * 1000 / 4;
+
+		if (d[i] <= 0)
+			continue;
+		if (ms < GW_DIALOGUE_MS)
+			ms = GW_DIALOGUE_MS;
+		if (ms < gw->ticks_ms)
+			gw->ticks_ms = ms;
+	}
+}
+
 static const struct sm_script *campaign_script(struct sm_gw *gw,
 					       const struct sm_store_campaign *c)
 {
@@ -53,6 +75,7 @@ static const struct sm_script *campaign_script(struct sm_gw *gw,
 	gw->scripts[gw->nscripts].campaign_id = c->id;
 	gw->scripts[gw->nscripts].script = s;
 	gw->nscripts++;
+	ticks_fit(gw, s);
 	return s;
 }
 
@@ -61,6 +84,7 @@ void gw_dialogue_forget_scripts(struct sm_gw *gw)
 	for (size_t i = 0; i < gw->nscripts; i++)
 		sm_script_free(gw->scripts[i].script);
 	gw->nscripts = 0;
+	gw->ticks_ms = GW_HOUSEKEEP_MS;
 }
 
 /* ---- template variables */
