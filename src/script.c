@@ -69,7 +69,7 @@ static const struct sm_script_var std_vars[] = {
 	{"nom", "Dupont-Moreau"},
 	{"formation", "Auxiliaire de vie sociale"},
 	{"date_debut", "lundi 12 janvier"},
-	{"date_fin", "vendredi 26 juin"},
+	{"date_fin", "vendredi 26 juin 2027"},
 	{"lieu", "AFPA de Colmar, 4 rue des Jardins"},
 	{"places", "12"},
 	{"agence", "France Travail Colmar"},

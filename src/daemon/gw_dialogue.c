@@ -22,6 +22,8 @@
 #include "smsmatch/script.h"
 #include "smsmatch/store_campaign.h"
 
+#include "smsmatch/text.h"
+
 #include "gateway.h"
 
 /* First contacts queued per pass: enough to keep every modem busy. */
@@ -97,6 +99,7 @@ struct dlg_vars {
 	size_t n;			      /* used */
 	char seats[16];			      /* places as text */
 	char prereq[SM_CAMP_PREREQ_MAX];      /* prerequisites, joined */
+	char start[48], end[48];	      /* the dates in French */
 	json_t *extra;			      /* the candidate's CSV columns */
 };
 
@@ -122,8 +125,11 @@ static void vars_build(struct dlg_vars *dv, const struct sm_gw *gw,
 	var_add(dv, "prenom", cand->first_name);
 	var_add(dv, "nom", cand->last_name);
 	var_add(dv, "formation", c->trade);
-	var_add(dv, "date_debut", c->start_date);
-	var_add(dv, "date_fin", c->end_date);
+	/* "du lundi 15 mars au vendredi 9 avril 2027", not ISO dates */
+	sm_text_date_range_fr(c->start_date, c->end_date, dv->start, dv->end,
+			      sizeof(dv->start));
+	var_add(dv, "date_debut", dv->start);
+	var_add(dv, "date_fin", dv->end);
 	var_add(dv, "lieu", c->place);
 	var_add(dv, "places", dv->seats);
 	var_add(dv, "agence", gw->cfg.agency_name);
