@@ -68,6 +68,8 @@ static const struct reading readings[] = {
 	{"c'est quand ?", NULL, 0, false, true, NULL, NULL, 0},
 	{"J'aime aider les autres", "J'aime aider les autres", 1.0, false,
 	 false, NULL, NULL, 0},
+	{"J'ai accompagné ma grand-mère", "J'ai accompagné ma grand-mère", 1.0,
+	 false, false, "transport", "carpool", 0.85},
 };
 
 static int calls;
@@ -317,6 +319,26 @@ static void test_two_criteria_skip_a_node(void **state)
 	assert_string_equal(f->r.messages[1], "Garde ?");
 	assert_string_equal(f->st.node, "childcare");
 	assert_int_equal(f->st.nknown, 1);
+}
+
+/* A text answer is only that: no other criterion read in the story. */
+static void test_text_answers_nothing_else(void **state)
+{
+	struct fixture *f = *state;
+
+	start(f);
+	reply(f, "oui", T0 + 60);
+	reply(f, "oui", T0 + 120);
+	reply(f, "voiture", T0 + 180);
+	reply(f, "1", T0 + 240);
+	assert_string_equal(f->st.node, "motivation");
+	reply(f, "J'ai accompagné ma grand-mère", T0 + 300);
+	assert_int_equal(f->r.event, SM_SCRIPT_EV_ANSWERED);
+	assert_int_equal(f->r.nfindings, 1);
+	assert_string_equal(f->r.findings[0].criterion, "motivation");
+	assert_true(f->st.done);
+	for (size_t i = 0; i < f->st.nknown; i++)
+		assert_string_not_equal(f->st.known[i].criterion, "transport");
 }
 
 static void test_conditional_and_low_confidence(void **state)
@@ -732,6 +754,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reprompt_then_give_up,
 						setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_give_up_goes_next,
+						setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_text_answers_nothing_else,
 						setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_two_criteria_skip_a_node,
 						setup_small, teardown),
