@@ -192,7 +192,8 @@ heading "4. The funnel"
 show sm campaign status "$id"
 
 heading "5. The shortlist"
-show sm shortlist "$id" --format text
+cmdline sm shortlist "$id" --format text
+sm shortlist "$id" --format text | tee "$T/shortlist.txt"
 
 heading "6. The shortlist for the advisor's tools"
 mkdir -p "$DEMO_OUT"
@@ -216,4 +217,5 @@ if [ $rc -ne 0 ]; then
 	exit 1
 fi
 echo
-echo "demo finished in $((SECONDS - start)) s: 30 candidates, $sent SMS, $(field complete) complete conversations, $(field shortlisted) on the shortlist."
+echo "demo finished in $((SECONDS - start)) s: 30 candidates, $sent SMS," \
+	"$(field complete) complete conversations, $(grep -Ec '^ +[0-9]+  compatible' "$T/shortlist.txt") compatible (or on a condition the region can meet)."
