@@ -39,7 +39,7 @@ for p in "$SM" "$SMD" "$SIM"; do
 	fi
 done
 if [ -n "${DEMO_FAST:-}" ]; then
-	scale=0.25 reminder=8s expire=16s
+	scale=0.25 reminder=8s expire=20s
 else
 	scale=1 reminder=20s expire=40s
 fi
@@ -133,7 +133,7 @@ smd=$!
 pids+=($smd)
 ready() {
 	kill -0 "$smd" || return 0
-	[ "$(grep -c ': ready (' "$T/smsmatchd.log")" -ge 2 ]
+	[ "$(grep -c ': ready (.*signal' "$T/smsmatchd.log")" -ge 2 ]
 }
 wait_for 60 "smsmatchd with 2 modems ready" ready
 if ! kill -0 "$smd" 2>/dev/null; then
@@ -155,7 +155,11 @@ new=(campaign new --name "Aide-soignant Metz mars 2027"
 cmdline sm "${new[@]}"
 id=$(sm "${new[@]}")
 echo "$id"
-show sm candidates import "$SRCDIR/scripts/demo/candidats.csv" --campaign "$id"
+# From the source tree, so that the skipped row reads as the advisor sees
+# it; its report goes to stderr: kept in order with the rest.
+cmdline sm candidates import scripts/demo/candidats.csv --campaign "$id"
+(cd "$SRCDIR" && sm candidates import scripts/demo/candidats.csv \
+	--campaign "$id" 2>&1)
 show sm campaign start "$id"
 
 heading "3. The conversations (two modems, reminder after $reminder, closed after $expire without an answer)"
