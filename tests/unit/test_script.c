@@ -277,15 +277,21 @@ static void test_reprompt_then_give_up(void **state)
 	assert_true(f->st.done);
 }
 
-static void test_give_up_goes_next(void **state)
+/* Consent, interest and transport answered: the childcare question. */
+static void up_to_childcare(struct fixture *f)
 {
-	struct fixture *f = *state;
-
 	start(f);
 	reply(f, "oui", T0 + 60);
 	reply(f, "oui", T0 + 120);
 	reply(f, "voiture", T0 + 180);
 	assert_string_equal(f->st.node, "childcare");
+}
+
+static void test_give_up_goes_next(void **state)
+{
+	struct fixture *f = *state;
+
+	up_to_childcare(f);
 	/* childcare: max_reprompts = 1, then next (no message but the next
 	 * question, the value left unknown). */
 	reply(f, "euh", T0 + 240);
@@ -326,10 +332,7 @@ static void test_text_answers_nothing_else(void **state)
 {
 	struct fixture *f = *state;
 
-	start(f);
-	reply(f, "oui", T0 + 60);
-	reply(f, "oui", T0 + 120);
-	reply(f, "voiture", T0 + 180);
+	up_to_childcare(f);
 	reply(f, "1", T0 + 240);
 	assert_string_equal(f->st.node, "motivation");
 	reply(f, "J'ai accompagné ma grand-mère", T0 + 300);
