@@ -38,6 +38,10 @@ for p in "$SM" "$SMD" "$SIM"; do
 		exit 1
 	fi
 done
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "demo: python3 is needed (scripts/install-deps.sh installs it)" >&2
+	exit 1
+fi
 if [ -n "${DEMO_FAST:-}" ]; then
 	scale=0.25 reminder=8s expire=20s
 else
@@ -199,11 +203,22 @@ heading "5. The shortlist"
 cmdline sm shortlist "$id" --format text
 sm shortlist "$id" --format text | tee "$T/shortlist.txt"
 
-heading "6. The shortlist for the advisor's tools"
 mkdir -p "$DEMO_OUT"
 for f in csv xlsx html json; do
 	sm shortlist "$id" --format "$f" -o "$DEMO_OUT/shortlist.$f"
 done
+
+heading "6. One conversation: Julie Garnier (two answers in one SMS)"
+python3 - "$DEMO_OUT/shortlist.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+c = next(c for c in d["candidates"] if c["last_name"] == "Garnier")
+for m in c["transcript"]:
+    who = "gateway " if m["direction"] == "out" else "Julie   "
+    print("%s %s  %s" % (m["at"][11:19], who, m["text"]))
+PY
+
+heading "7. The shortlist for the advisor's tools"
 cp "$T/smsmatchd.log" "$DEMO_OUT/smsmatchd.log"
 echo "written in $DEMO_OUT/:"
 echo "  shortlist.csv   for a French Excel (double-click)"

@@ -72,6 +72,8 @@ must '^rang  statut +candidat +téléphone +intérêt +disponibilité +transport
 must '^ +[0-9]+  compatible sous condition +Julie Garnier +06 40 12 34 07 +oui +oui +aide au transport demandée '
 must '^ +! besoin de garde : aide à la garde d.enfants$'
 must '^demo finished in [0-9]+ s: 30 candidates, [0-9]+ SMS, 20 complete conversations, 15 compatible '
+must "^[0-9:]{8} Julie     oui mais j'ai pas de voiture\$"
+must '^[0-9:]{8} gateway   Serez-vous disponible du lundi 15 mars au vendredi 9 avril 2027, '
 for f in csv xlsx html json; do
 	[ -s "$T/out/shortlist.$f" ] || fail "no $T/out/shortlist.$f"
 	must "^  shortlist\\.$f "
