@@ -19,8 +19,8 @@
 #include "smsmatch/utf8.h"
 
 #define TEXT_CELL_MAX 26 /* characters shown of one cell */
-#define TEXT_FIXED 4	 /* rank, status, name, phone */
-#define TEXT_COLS (TEXT_FIXED + SM_SL_CRITERIA_MAX)
+#define TEXT_FIXED    4	 /* rank, status, name, phone */
+#define TEXT_COLS     (TEXT_FIXED + SM_SL_CRITERIA_MAX)
 
 /* Characters (code points) in UTF-8 @s; an invalid byte counts one. */
 static size_t width(const char *s)
@@ -157,8 +157,8 @@ int sm_export_text(const struct sm_shortlist *sl, FILE *out)
 			      sizeof(start));
 	fprintf(out, "Shortlist: %s (campagne %lld)\n", c->name,
 		(long long)c->id);
-	fprintf(out, "%s, du %s au %s, %s, %d places\n", c->trade, start,
-		end, c->place, c->seats);
+	fprintf(out, "%s, du %s au %s, %s, %d places\n", c->trade, start, end,
+		c->place, c->seats);
 	fprintf(out,
 		"%d candidats, %d invités, %d ont répondu, %d complets, "
 		"%d retenus, %d STOP, %d injoignables\n\n",

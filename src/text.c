@@ -170,8 +170,7 @@ static bool iso_date(const char *s, int *y, int *m, int *d)
 				      31, 31, 30, 31, 30, 31};
 
 	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-'
-				     : s[i] < '0' || s[i] > '9')
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
 			return false;
 	if (s[10])
 		return false;
