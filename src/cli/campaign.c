@@ -25,6 +25,7 @@
 #include "smsmatch/csv.h"
 #include "smsmatch/phone.h"
 #include "smsmatch/script.h"
+#include "smsmatch/shortlist.h"
 #include "smsmatch/store_campaign.h"
 
 /* The configuration and the open store of one command. */
@@ -508,6 +509,7 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
+	struct sm_shortlist *sl = NULL;
 	char median[32];
 	int nmodems = 0;
 	int rc = get_campaign(cc, arg, id, &c);
@@ -516,6 +518,12 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 		return rc;
 	if (sm_store_campaign_funnel(cc->store, id, &f) < 0)
 		return store_fail(cc, "cannot read the campaign");
+	/* shortlisted as the shortlist counts them: groups 1 and 2 of the
+	 * ranking, not every complete conversation */
+	if (sm_shortlist_build(cc->store, id, &sl) < 0)
+		return store_fail(cc, "cannot rank the candidates");
+	f.shortlisted = sl->funnel.shortlisted;
+	sm_shortlist_free(sl);
 	printf("campaign %lld: %s (%s)\n", (long long)c.id, c.name,
 	       sm_campaign_state_name(c.state));
 	funnel_line("candidates", f.candidates, 0);

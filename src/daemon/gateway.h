@@ -98,6 +98,9 @@ struct sm_gw {
 	size_t nscripts;		  /* how many */
 	int dialogue_timer;		  /* first contacts timer id */
 	uint64_t last_ticks_ms;		  /* last reminders/expiry pass */
+	uint64_t ticks_ms;		  /* their period: GW_HOUSEKEEP_MS,
+					   * shorter for a script with
+					   * durations in seconds */
 };
 
 /* src/daemon/gateway.c */

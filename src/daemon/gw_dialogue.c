@@ -22,12 +22,36 @@
 #include "smsmatch/script.h"
 #include "smsmatch/store_campaign.h"
 
+#include "smsmatch/text.h"
+
 #include "gateway.h"
 
 /* First contacts queued per pass: enough to keep every modem busy. */
 #define DLG_FIRST_CONTACTS_PER_PASS 50
 
 /* ---- scripts, one per campaign, loaded on first use */
+
+/*
+ * Reminders and expiry are looked at every GW_HOUSEKEEP_MS; a script whose
+ * reminder or expiry is shorter than four such periods (a demonstration,
+ * a test: "20s") brings the period down to a quarter of it, not under
+ * GW_DIALOGUE_MS, so they come on time give or take a quarter.
+ */
+static void ticks_fit(struct sm_gw *gw, const struct sm_script *s)
+{
+	const long d[] = {s->reminder ? s->reminder_after : 0, s->expire_after};
+
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t ms = (uint64_t)d[i] * 1000 / 4;
+
+		if (d[i] <= 0)
+			continue;
+		if (ms < GW_DIALOGUE_MS)
+			ms = GW_DIALOGUE_MS;
+		if (ms < gw->ticks_ms)
+			gw->ticks_ms = ms;
+	}
+}
 
 static const struct sm_script *campaign_script(struct sm_gw *gw,
 					       const struct sm_store_campaign *c)
@@ -53,6 +77,7 @@ static const struct sm_script *campaign_script(struct sm_gw *gw,
 	gw->scripts[gw->nscripts].campaign_id = c->id;
 	gw->scripts[gw->nscripts].script = s;
 	gw->nscripts++;
+	ticks_fit(gw, s);
 	return s;
 }
 
@@ -61,6 +86,7 @@ void gw_dialogue_forget_scripts(struct sm_gw *gw)
 	for (size_t i = 0; i < gw->nscripts; i++)
 		sm_script_free(gw->scripts[i].script);
 	gw->nscripts = 0;
+	gw->ticks_ms = GW_HOUSEKEEP_MS;
 }
 
 /* ---- template variables */
@@ -73,6 +99,7 @@ struct dlg_vars {
 	size_t n;			      /* used */
 	char seats[16];			      /* places as text */
 	char prereq[SM_CAMP_PREREQ_MAX];      /* prerequisites, joined */
+	char start[48], end[48];	      /* the dates in French */
 	json_t *extra;			      /* the candidate's CSV columns */
 };
 
@@ -98,8 +125,11 @@ static void vars_build(struct dlg_vars *dv, const struct sm_gw *gw,
 	var_add(dv, "prenom", cand->first_name);
 	var_add(dv, "nom", cand->last_name);
 	var_add(dv, "formation", c->trade);
-	var_add(dv, "date_debut", c->start_date);
-	var_add(dv, "date_fin", c->end_date);
+	/* "du lundi 15 mars au vendredi 9 avril 2027", not ISO dates */
+	sm_text_date_range_fr(c->start_date, c->end_date, dv->start, dv->end,
+			      sizeof(dv->start));
+	var_add(dv, "date_debut", dv->start);
+	var_add(dv, "date_fin", dv->end);
 	var_add(dv, "lieu", c->place);
 	var_add(dv, "places", dv->seats);
 	var_add(dv, "agence", gw->cfg.agency_name);
