@@ -207,7 +207,8 @@ int sm_store_person_busy(struct sm_store *st, const char *number)
 }
 
 int sm_store_person_erase(struct sm_store *st, const char *number, bool force,
-			  int64_t now, struct sm_store_scrub_report *rep)
+			  bool dry_run, int64_t now,
+			  struct sm_store_scrub_report *rep)
 {
 	char masked[SM_STORE_NUMBER_MAX];
 	int rc;
@@ -289,5 +290,5 @@ int sm_store_person_erase(struct sm_store *st, const char *number, bool force,
 		rep->opted_out = rc == 1;
 		rc = rc < 0 ? rc : 0;
 	}
-	return scrub_finish(st, rc, false);
+	return scrub_finish(st, rc, dry_run);
 }

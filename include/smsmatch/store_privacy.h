@@ -60,10 +60,11 @@ int sm_store_purge(struct sm_store *st, int64_t before, bool dry_run,
  * stays (number, source, date; its text goes).  Messages queued to it are
  * cancelled.  An open conversation in a running or paused campaign makes
  * it -EBUSY unless @force (the conversation then ends as declined).  One
- * transaction.
+ * transaction; @dry_run rolls it back (counts as for real).
  */
 int sm_store_person_erase(struct sm_store *st, const char *number, bool force,
-			  int64_t now, struct sm_store_scrub_report *rep);
+			  bool dry_run, int64_t now,
+			  struct sm_store_scrub_report *rep);
 
 /* 1 if @number has an open conversation in a running or paused campaign,
  * 0 if not, negative errno. */

@@ -235,7 +235,7 @@ static int collect_event(const struct sm_store_event *e, void *data)
 static void test_erase(void **state)
 {
 	struct fx *f = *state;
-	struct sm_store_scrub_report rep;
+	struct sm_store_scrub_report rep, dry;
 	struct sm_store_conversation v;
 	struct events ev = {0};
 	int n = 0;
@@ -255,7 +255,7 @@ static void test_erase(void **state)
 	/* +33612345605 is mid-conversation in a running campaign. */
 	assert_int_equal(sm_store_person_busy(f->st, "+33612345605"), 1);
 	assert_int_equal(sm_store_person_busy(f->st, "+33612345601"), 0);
-	assert_int_equal(sm_store_person_erase(f->st, "+33612345605", false,
+	assert_int_equal(sm_store_person_erase(f->st, "+33612345605", false, false,
 					       T_CLOSE, &rep),
 			 -EBUSY);
 	assert_int_equal(sm_store_candidates_by_phone(
@@ -264,8 +264,13 @@ static void test_erase(void **state)
 			 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(sm_store_person_erase(f->st, "+33612345605", true,
+					       true, T_CLOSE, &dry),
+			 0);
+	assert_int_equal(sm_store_person_busy(f->st, "+33612345605"), 1);
+	assert_int_equal(sm_store_person_erase(f->st, "+33612345605", true, false,
 					       T_CLOSE, &rep),
 			 0);
+	assert_memory_equal(&rep, &dry, sizeof(rep));
 	assert_int_equal(rep.candidates, 1);
 	assert_int_equal(rep.conversations, 1);
 	assert_true(rep.inbox >= 1);
@@ -303,14 +308,14 @@ static void test_erase(void **state)
 	assert_int_equal(ev.with_subject, 0);
 
 	/* An opted-out number keeps its opt-out. */
-	assert_int_equal(sm_store_person_erase(f->st, "+33612345607", false,
+	assert_int_equal(sm_store_person_erase(f->st, "+33612345607", false, false,
 					       T_CLOSE, &rep),
 			 0);
 	assert_true(rep.opted_out);
 	assert_int_equal(rep.optouts, 1);
 	assert_int_equal(sm_store_optout_check(f->st, "+33612345607"), 1);
 	/* Bad input. */
-	assert_int_equal(sm_store_person_erase(f->st, "0612", false, T_CLOSE,
+	assert_int_equal(sm_store_person_erase(f->st, "0612", false, false, T_CLOSE,
 					       &rep),
 			 -EINVAL);
 	sm_store_close(f->st);
