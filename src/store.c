@@ -14,10 +14,12 @@
  * matters (bench/store_bench.sh prints the figure).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -433,6 +435,17 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 		if (err && errlen)
 			snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
+	}
+	/* A new database is created 0600, not 0644 & ~umask as SQLite
+	 * would: it holds personal data (its -wal and -shm take its mode).
+	 * An empty file is an empty database. */
+	if (*path && strcmp(path, ":memory:") != 0 &&
+	    strncmp(path, "file:", 5) != 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0600);
+
+		if (fd >= 0)
+			close(fd);
 	}
 	rc = sqlite3_open_v2(path, &st->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);

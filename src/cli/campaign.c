@@ -49,6 +49,7 @@ static int campcli_open(struct campcli *c, const struct sm_cli_globals *g,
 	}
 	setenv("TZ", c->cfg.timezone, 1);
 	tzset();
+	sm_cli_check_db(&c->cfg);
 	if (sm_store_open(c->cfg.database, &c->store, err, sizeof(err)) < 0) {
 		fprintf(stderr, "smsmatch: %s: %s\n", cmd, err);
 		return -1;
@@ -289,8 +290,7 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 
 		snprintf(detail, sizeof(detail), "campaign %lld: %s",
 			 (long long)id, c->name);
-		sm_store_event_add(cc.store, (int64_t)time(NULL), "cli",
-				   "campaign.new", detail, NULL);
+		sm_cli_audit(cc.store, "campaign.new", NULL, "%s", detail);
 		printf("%lld\n", (long long)id);
 		rc = SM_EXIT_OK;
 	}
@@ -461,8 +461,7 @@ static int campaign_move(struct campcli *cc, const char *verb, const char *arg,
 		 (long long)id, sm_campaign_state_name(c.state),
 		 sm_campaign_state_name(to));
 	snprintf(action, sizeof(action), "campaign.%s", verb);
-	sm_store_event_add(cc->store, (int64_t)time(NULL), "cli", action,
-			   detail, NULL);
+	sm_cli_audit(cc->store, action, NULL, "%s", detail);
 	printf("campaign %lld: %s\n", (long long)id,
 	       sm_campaign_state_name(to));
 	return SM_EXIT_OK;
@@ -926,8 +925,8 @@ static int candidates_import(const char *file, const char *camp,
 			 "opted out, %d skipped",
 			 (long long)id, file, im->rows, rep.added, rep.merged,
 			 rep.opted_out, im->skipped);
-		sm_store_event_add(cc.store, (int64_t)time(NULL), "cli",
-				   "candidates.import", detail, NULL);
+		sm_cli_audit(cc.store, "candidates.import", NULL, "%s",
+			     detail);
 		rc = SM_EXIT_OK;
 	}
 	sm_store_close(cc.store);

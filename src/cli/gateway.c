@@ -45,6 +45,7 @@ static int gwcli_open(struct gwcli *c, const struct sm_cli_globals *g,
 	}
 	setenv("TZ", c->cfg.timezone, 1);
 	tzset();
+	sm_cli_check_db(&c->cfg);
 	if (sm_store_open(c->cfg.database, &c->store, err, sizeof(err)) < 0) {
 		fprintf(stderr, "smsmatch: %s: %s\n", cmd, err);
 		return -1;
@@ -157,8 +158,7 @@ int sm_cli_send(int argc, char **argv, const struct sm_cli_globals *g)
 	} else if (rc < 0) {
 		rc = store_fail(&c, "cannot queue the message");
 	} else {
-		sm_store_event_add(c.store, (int64_t)time(NULL), "cli",
-				   "send", number, NULL);
+		sm_cli_audit(c.store, "send", number, NULL);
 		printf("%lld\n", (long long)id);
 		rc = SM_EXIT_OK;
 	}
@@ -249,8 +249,8 @@ static int queue_resolve(struct gwcli *c, const char *arg, const char *how)
 			arg);
 		return SM_EXIT_ERROR;
 	}
-	sm_store_event_add(c->store, (int64_t)time(NULL), "cli",
-			   "queue.resolve", how, NULL);
+	sm_cli_audit(c->store, "queue.resolve", NULL, "message %lld: %s",
+		     (long long)id, how);
 	printf("message %lld: %s\n", (long long)id, how);
 	return SM_EXIT_OK;
 }
@@ -457,8 +457,7 @@ int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g)
 					&cancelled) < 0) {
 			rc = store_fail(&c, "cannot add");
 		} else {
-			sm_store_event_add(c.store, (int64_t)time(NULL), "cli",
-					   "optout.add", number, NULL);
+			sm_cli_audit(c.store, "optout.add", number, NULL);
 			printf("%s opted out; %d queued message(s) "
 			       "cancelled\n",
 			       number, cancelled);
@@ -474,8 +473,8 @@ int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g)
 		} else if (r < 0) {
 			rc = store_fail(&c, "cannot remove");
 		} else {
-			sm_store_event_add(c.store, (int64_t)time(NULL), "cli",
-					   "optout.remove", number, NULL);
+			sm_cli_audit(c.store, "optout.remove", number,
+				     NULL);
 			printf("%s may be texted again\n", number);
 		}
 	}
