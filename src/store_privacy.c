@@ -185,6 +185,16 @@ int sm_store_purge(struct sm_store *st, int64_t before, bool dry_run,
 				"UPDATE optouts SET text = ''"
 				" WHERE at <= ? AND text <> ''",
 				"i", before);
+	/* Old audit events keep what was done, not to whom: the number is
+	 * masked as in the logs ("+*********78"). */
+	if (rc == 0)
+		rc = exec_count(st, &rep->events,
+				"UPDATE events SET detail = replace(detail,"
+				" subject, substr(subject, 1, 1) || replace(hex("
+				"zeroblob(max(length(subject) - 3, 0))), '00',"
+				" '*') || substr(subject, -2)), subject = ''"
+				" WHERE at <= ? AND subject <> ''",
+				"i", before);
 	if (rc == 0)
 		rc = exec_count(st, &rep->campaigns,
 				"UPDATE campaigns SET purged_at = ?"

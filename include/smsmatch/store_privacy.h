@@ -35,7 +35,7 @@ struct sm_store_scrub_report {
 	int inbox;	  /* inbound messages whose text went */
 	int optouts;	  /* opt-out notes or STOP texts removed (the
 			   * numbers stay) */
-	int events;	  /* audit events whose number was masked (erase) */
+	int events;	  /* audit events whose number was masked */
 	int cancelled;	  /* queued messages cancelled first */
 	bool opted_out;	  /* erase: the number is opted out; kept */
 };
@@ -44,7 +44,8 @@ struct sm_store_scrub_report {
  * Purge every campaign closed at or before @before (Unix seconds) and not
  * purged yet, and, whatever their campaign, the texts of inbound messages
  * handled and outbound messages finished at or before @before that belong
- * to no conversation, and the text of opt-outs recorded by then.  What
+ * to no conversation, the text of opt-outs recorded by then, and the
+ * number in audit events of that time (masked as in the logs).  What
  * those campaigns still had queued is cancelled first.  One
  * transaction.  With @dry_run nothing changes (the same statements run and
  * are rolled back), so the counts are exactly what a real run removes.

@@ -68,8 +68,7 @@ static void print_scrub(const struct sm_store_scrub_report *r, bool purge)
 	       "  queued SMS cancelled:    %d\n",
 	       r->candidates, r->conversations, r->answers, r->outbox,
 	       r->inbox, r->optouts, r->cancelled);
-	if (!purge)
-		printf("  audit entries masked:    %d\n", r->events);
+	printf("  audit entries masked:    %d\n", r->events);
 }
 
 int sm_cli_purge(int argc, char **argv, const struct sm_cli_globals *g)

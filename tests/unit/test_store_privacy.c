@@ -219,7 +219,7 @@ static void test_purge(void **state)
 
 struct events {
 	int n, with_subject;
-	char last_detail[SM_STORE_ERROR_MAX];
+	char first_detail[SM_STORE_ERROR_MAX];
 };
 
 static int collect_event(const struct sm_store_event *e, void *data)
@@ -228,7 +228,9 @@ static int collect_event(const struct sm_store_event *e, void *data)
 
 	ev->n++;
 	ev->with_subject += e->subject[0] != '\0';
-	snprintf(ev->last_detail, sizeof(ev->last_detail), "%s", e->detail);
+	if (ev->n == 1)
+		snprintf(ev->first_detail, sizeof(ev->first_detail), "%s",
+			 e->detail);
 	return 0;
 }
 
@@ -327,6 +329,7 @@ static void test_erase(void **state)
 static void test_audit_since(void **state)
 {
 	struct fx *f = *state;
+	struct sm_store_scrub_report rep;
 	struct events ev = {0};
 
 	assert_int_equal(sm_store_audit_add(f->st, 100, "cli:bob", "a",
@@ -339,6 +342,24 @@ static void test_audit_since(void **state)
 					     &ev),
 			 0);
 	assert_int_equal(ev.n, 1);
+	/* A purge masks the numbers of the events of its time. */
+	assert_int_equal(sm_store_audit_add(f->st, 120, "cli:bob", "c",
+					    "+33612345602", "+33612345602 x",
+					    NULL),
+			 0);
+	assert_int_equal(sm_store_purge(f->st, 120, false, 300, &rep), 0);
+	assert_int_equal(rep.events, 2); /* "a" at 100 and "c" at 120 */
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(sm_store_audit_list(f->st, 0, "+33612345602",
+					     collect_event, &ev),
+			 0);
+	assert_int_equal(ev.n, 0);
+	assert_int_equal(sm_store_audit_list(f->st, 110, NULL, collect_event,
+					     &ev),
+			 0);
+	assert_int_equal(ev.n, 2);
+	assert_int_equal(ev.with_subject, 0);
+	assert_string_equal(ev.first_detail, "+*********02 x");
 	assert_int_equal(sm_store_audit_add(f->st, 1, "a", "b",
 					    "+3361234567890123456789012345678",
 					    NULL, NULL),
