@@ -80,7 +80,8 @@ void sm_cli_check_db(const struct sm_config *cfg);
 bool sm_cli_want_help(int argc, char **argv);
 /* @t as local "YYYY-MM-DD HH:MM:SS", "-" for 0. */
 void sm_cli_fmt_time(int64_t t, char *buf, size_t len);
-/* Who runs this: "cli:USER" from getuid(), "cli:uid N" without a name. */
+/* Who runs this: "cli:USER" from getuid() ("cli:uid N" without a name),
+ * "cli:ALICE via USER" when sudo says ALICE ran it as USER. */
 void sm_cli_actor(char *buf, size_t len);
 /* Append an audit event now, by sm_cli_actor(), about @subject (may be
  * NULL); @fmt (may be NULL) says what, never a message text.  A failure

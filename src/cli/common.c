@@ -90,10 +90,19 @@ void sm_cli_actor(char *buf, size_t len)
 	char pwbuf[1024];
 	uid_t uid = getuid();
 
+	const char *sudo = getenv("SUDO_USER");
+	char name[32];
+
 	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) == 0 && res)
-		snprintf(buf, len, "cli:%s", res->pw_name);
+		snprintf(name, sizeof(name), "%s", res->pw_name);
 	else
-		snprintf(buf, len, "cli:uid %u", (unsigned)uid);
+		snprintf(name, sizeof(name), "uid %u", (unsigned)uid);
+	/* An advisor running smsmatch as the service account through sudo
+	 * (docs/data-protection.md) is named, not the account. */
+	if (sudo && *sudo && strcmp(sudo, name) != 0)
+		snprintf(buf, len, "cli:%.24s via %s", sudo, name);
+	else
+		snprintf(buf, len, "cli:%s", name);
 }
 
 void sm_cli_audit(struct sm_store *st, const char *action,
