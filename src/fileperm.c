@@ -22,9 +22,9 @@ int sm_fileperm_check(const char *path, bool secret, char *msg, size_t len)
 	m = st.st_mode & (S_IRWXG | S_IRWXO);
 	if (!m)
 		return 0;
-	who = (m & S_IRWXG) && (m & S_IRWXO) ? "group and others" :
-	      (m & S_IRWXG)		     ? "its group" :
-						"others";
+	who = (m & S_IRWXG) && (m & S_IRWXO) ? "group and others"
+	      : (m & S_IRWXG)		     ? "its group"
+					     : "others";
 	snprintf(msg, len, "%s: mode %04o: %s can %s it%s; fix: chmod 600 %s",
 		 path, (unsigned)(st.st_mode & 07777), who,
 		 (m & (S_IRGRP | S_IROTH)) ? "read" : "write",

@@ -46,23 +46,25 @@ static int exec_count(struct sm_store *st, int *n, const char *sql,
 /* The four selections, created once per connection, emptied. */
 static int scrub_tables(struct sm_store *st)
 {
-	int rc;
+	static const char *const sql[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS scrub_cand"
+		" (id INTEGER PRIMARY KEY)",
+		"CREATE TEMP TABLE IF NOT EXISTS scrub_conv"
+		" (id INTEGER PRIMARY KEY)",
+		"CREATE TEMP TABLE IF NOT EXISTS scrub_out"
+		" (id INTEGER PRIMARY KEY)",
+		"CREATE TEMP TABLE IF NOT EXISTS scrub_in"
+		" (id INTEGER PRIMARY KEY)",
+		"DELETE FROM temp.scrub_cand",
+		"DELETE FROM temp.scrub_conv",
+		"DELETE FROM temp.scrub_out",
+		"DELETE FROM temp.scrub_in",
+	};
+	int rc = 0;
 
-	if ((rc = exec(st, "CREATE TEMP TABLE IF NOT EXISTS scrub_cand"
-			   " (id INTEGER PRIMARY KEY)", "")) ||
-	    (rc = exec(st, "CREATE TEMP TABLE IF NOT EXISTS scrub_conv"
-			   " (id INTEGER PRIMARY KEY)", "")) ||
-	    (rc = exec(st, "CREATE TEMP TABLE IF NOT EXISTS scrub_out"
-			   " (id INTEGER PRIMARY KEY)", "")) ||
-	    (rc = exec(st, "CREATE TEMP TABLE IF NOT EXISTS scrub_in"
-			   " (id INTEGER PRIMARY KEY)", "")))
-		return rc;
-	if ((rc = exec(st, "DELETE FROM temp.scrub_cand", "")) ||
-	    (rc = exec(st, "DELETE FROM temp.scrub_conv", "")) ||
-	    (rc = exec(st, "DELETE FROM temp.scrub_out", "")) ||
-	    (rc = exec(st, "DELETE FROM temp.scrub_in", "")))
-		return rc;
-	return 0;
+	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++)
+		rc = exec(st, sql[i], "");
+	return rc;
 }
 
 /*
@@ -79,16 +81,18 @@ static int scrub(struct sm_store *st, const char *mark,
 			     " WHERE conversation_id IN"
 			     " (SELECT id FROM temp.scrub_conv) AND raw <> ''",
 			     "")) ||
-	    (rc = exec_count(st, &rep->conversations,
-			     "UPDATE conversations SET phone = ? || candidate_id,"
-			     " state = ''"
-			     " WHERE id IN (SELECT id FROM temp.scrub_conv)",
-			     "s", mark)) ||
-	    (rc = exec_count(st, &rep->candidates,
-			     "UPDATE candidates SET ext_id = '', first_name = '',"
-			     " last_name = '', vars = '{}', phone = ? || id"
-			     " WHERE id IN (SELECT id FROM temp.scrub_cand)",
-			     "s", mark)) ||
+	    (rc = exec_count(
+		     st, &rep->conversations,
+		     "UPDATE conversations SET phone = ? || candidate_id,"
+		     " state = ''"
+		     " WHERE id IN (SELECT id FROM temp.scrub_conv)",
+		     "s", mark)) ||
+	    (rc = exec_count(
+		     st, &rep->candidates,
+		     "UPDATE candidates SET ext_id = '', first_name = '',"
+		     " last_name = '', vars = '{}', phone = ? || id"
+		     " WHERE id IN (SELECT id FROM temp.scrub_cand)",
+		     "s", mark)) ||
 	    (rc = exec_count(st, &rep->outbox,
 			     "UPDATE outbox SET text = '', recipient = ''"
 			     " WHERE id IN (SELECT id FROM temp.scrub_out)"
@@ -121,8 +125,8 @@ static int scrub_finish(struct sm_store *st, int rc, bool dry_run)
 		return 0;
 	}
 	rc = finish(st, rc);
-	if (rc == 0 && query(st, &s, "PRAGMA wal_checkpoint(TRUNCATE)", "") ==
-			       0 &&
+	if (rc == 0 &&
+	    query(st, &s, "PRAGMA wal_checkpoint(TRUNCATE)", "") == 0 &&
 	    step(st, s) == 1)
 		sqlite3_reset(s);
 	return rc;
@@ -153,13 +157,14 @@ int sm_store_purge(struct sm_store *st, int64_t before, bool dry_run,
 	/* A closed campaign sends nothing more: what it still had queued
 	 * goes. */
 	if (rc == 0)
-		rc = exec_count(st, &rep->cancelled,
-				"UPDATE outbox SET state = 'cancelled',"
-				" final_at = ?, last_error = 'campaign purged'"
-				" WHERE state = 'queued' AND campaign_id IN"
-				" (SELECT id FROM campaigns WHERE state = 'closed'"
-				" AND closed_at <= ? AND purged_at = 0)",
-				"ii", now, before);
+		rc = exec_count(
+			st, &rep->cancelled,
+			"UPDATE outbox SET state = 'cancelled',"
+			" final_at = ?, last_error = 'campaign purged'"
+			" WHERE state = 'queued' AND campaign_id IN"
+			" (SELECT id FROM campaigns WHERE state = 'closed'"
+			" AND closed_at <= ? AND purged_at = 0)",
+			"ii", now, before);
 	/* The campaigns' messages, and finished ones of no conversation. */
 	if (rc == 0)
 		rc = exec(st,
@@ -188,13 +193,14 @@ int sm_store_purge(struct sm_store *st, int64_t before, bool dry_run,
 	/* Old audit events keep what was done, not to whom: the number is
 	 * masked as in the logs ("+*********78"). */
 	if (rc == 0)
-		rc = exec_count(st, &rep->events,
-				"UPDATE events SET detail = replace(detail,"
-				" subject, substr(subject, 1, 1) || replace(hex("
-				"zeroblob(max(length(subject) - 3, 0))), '00',"
-				" '*') || substr(subject, -2)), subject = ''"
-				" WHERE at <= ? AND subject <> ''",
-				"i", before);
+		rc = exec_count(
+			st, &rep->events,
+			"UPDATE events SET detail = replace(detail,"
+			" subject, substr(subject, 1, 1) || replace(hex("
+			"zeroblob(max(length(subject) - 3, 0))), '00',"
+			" '*') || substr(subject, -2)), subject = ''"
+			" WHERE at <= ? AND subject <> ''",
+			"i", before);
 	if (rc == 0)
 		rc = exec_count(st, &rep->campaigns,
 				"UPDATE campaigns SET purged_at = ?"
@@ -238,10 +244,11 @@ int sm_store_person_erase(struct sm_store *st, const char *number, bool force,
 		rc = cancel_queued_to(st, number, now, "erased",
 				      &rep->cancelled);
 	if (rc == 0)
-		rc = exec(st,
-			  "INSERT INTO temp.scrub_cand SELECT id FROM candidates"
-			  " WHERE phone = ?",
-			  "s", number);
+		rc = exec(
+			st,
+			"INSERT INTO temp.scrub_cand SELECT id FROM candidates"
+			" WHERE phone = ?",
+			"s", number);
 	if (rc == 0)
 		rc = exec(st,
 			  "INSERT INTO temp.scrub_conv SELECT id"

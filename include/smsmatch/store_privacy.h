@@ -27,17 +27,17 @@
 
 /* What a purge or an erasure removed (or would remove, dry run). */
 struct sm_store_scrub_report {
-	int campaigns;	  /* closed campaigns purged (purge only) */
-	int candidates;	  /* candidate rows whose personal fields went */
+	int campaigns;	   /* closed campaigns purged (purge only) */
+	int candidates;	   /* candidate rows whose personal fields went */
 	int conversations; /* conversations scrubbed */
-	int answers;	  /* answers whose raw text went */
-	int outbox;	  /* outbound messages whose text went */
-	int inbox;	  /* inbound messages whose text went */
-	int optouts;	  /* opt-out notes or STOP texts removed (the
-			   * numbers stay) */
-	int events;	  /* audit events whose number was masked */
-	int cancelled;	  /* queued messages cancelled first */
-	bool opted_out;	  /* erase: the number is opted out; kept */
+	int answers;	   /* answers whose raw text went */
+	int outbox;	   /* outbound messages whose text went */
+	int inbox;	   /* inbound messages whose text went */
+	int optouts;	   /* opt-out notes or STOP texts removed (the
+			    * numbers stay) */
+	int events;	   /* audit events whose number was masked */
+	int cancelled;	   /* queued messages cancelled first */
+	bool opted_out;	   /* erase: the number is opted out; kept */
 };
 
 /*

@@ -105,8 +105,8 @@ void sm_cli_actor(char *buf, size_t len)
 		snprintf(buf, len, "cli:%s", name);
 }
 
-void sm_cli_audit(struct sm_store *st, const char *action,
-		  const char *subject, const char *fmt, ...)
+void sm_cli_audit(struct sm_store *st, const char *action, const char *subject,
+		  const char *fmt, ...)
 {
 	char actor[SM_STORE_NAME_MAX], detail[SM_STORE_ERROR_MAX] = "";
 	va_list ap;

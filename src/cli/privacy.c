@@ -66,8 +66,8 @@ static void print_scrub(const struct sm_store_scrub_report *r, bool purge)
 	       "  inbound SMS texts:       %d\n"
 	       "  opt-out notes:           %d\n"
 	       "  queued SMS cancelled:    %d\n",
-	       r->candidates, r->conversations, r->answers, r->outbox,
-	       r->inbox, r->optouts, r->cancelled);
+	       r->candidates, r->conversations, r->answers, r->outbox, r->inbox,
+	       r->optouts, r->cancelled);
 	printf("  audit entries masked:    %d\n", r->events);
 }
 
@@ -107,8 +107,9 @@ int sm_cli_purge(int argc, char **argv, const struct sm_cli_globals *g)
 	if (!days)
 		days = c.cfg.retention_days;
 	if (!days) {
-		fprintf(stderr, "smsmatch: purge: no --older-than DAYS and "
-				"retention.days is off in %s\n",
+		fprintf(stderr,
+			"smsmatch: purge: no --older-than DAYS and "
+			"retention.days is off in %s\n",
 			c.cfg.path);
 		sm_cli_db_close(&c);
 		return SM_EXIT_USAGE;
@@ -276,10 +277,10 @@ static int export_answer(const struct sm_store_answer *a, void *data)
 	if (x->cur) {
 		json_array_append_new(
 			x->cur,
-			json_pack("{s:s, s:s, s:s, s:f, s:s, s:I}",
-				  "criterion", a->criterion, "value", a->value,
-				  "raw", a->raw, "confidence", a->confidence,
-				  "method", a->method, "at", (json_int_t)a->at));
+			json_pack("{s:s, s:s, s:s, s:f, s:s, s:I}", "criterion",
+				  a->criterion, "value", a->value, "raw",
+				  a->raw, "confidence", a->confidence, "method",
+				  a->method, "at", (json_int_t)a->at));
 		return 0;
 	}
 	sm_cli_fmt_time(a->at, when, sizeof(when));
@@ -320,13 +321,12 @@ static int export_candidate(const struct sm_store_candidate *cd, void *data)
 	rc = sm_store_conversation_by_candidate(x->store, cd->id, &v);
 	if (arr) {
 		o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:I}",
-			      "candidate_id", (json_int_t)cd->id,
-			      "campaign_id", (json_int_t)cd->campaign_id,
-			      "campaign", camp.name, "ext_id", cd->ext_id,
-			      "first_name", cd->first_name, "last_name",
-			      cd->last_name, "phone", cd->phone, "csv_line",
-			      cd->line, "imported_at",
-			      (json_int_t)cd->imported_at);
+			      "candidate_id", (json_int_t)cd->id, "campaign_id",
+			      (json_int_t)cd->campaign_id, "campaign",
+			      camp.name, "ext_id", cd->ext_id, "first_name",
+			      cd->first_name, "last_name", cd->last_name,
+			      "phone", cd->phone, "csv_line", cd->line,
+			      "imported_at", (json_int_t)cd->imported_at);
 		json_object_set_new(o, "csv_columns",
 				    json_loads(cd->vars, 0, NULL));
 		json_array_append_new(arr, o);
@@ -334,27 +334,27 @@ static int export_candidate(const struct sm_store_candidate *cd, void *data)
 		sm_cli_fmt_time(cd->imported_at, when, sizeof(when));
 		printf("candidate %lld in campaign %lld (%s): %s %s, id '%s', "
 		       "CSV line %d, imported %s\n  CSV columns: %s\n",
-		       (long long)cd->id, (long long)cd->campaign_id,
-		       camp.name, cd->first_name, cd->last_name, cd->ext_id,
-		       cd->line, when, cd->vars);
+		       (long long)cd->id, (long long)cd->campaign_id, camp.name,
+		       cd->first_name, cd->last_name, cd->ext_id, cd->line,
+		       when, cd->vars);
 	}
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0)
 		return rc;
 	if (o) {
-		json_t *jv = json_pack("{s:s, s:I, s:I, s:I}", "outcome",
-				       sm_conv_outcome_name(v.outcome),
-				       "started_at", (json_int_t)v.started_at,
-				       "last_reply_at",
-				       (json_int_t)v.last_reply_at, "ended_at",
-				       (json_int_t)v.ended_at);
+		json_t *jv =
+			json_pack("{s:s, s:I, s:I, s:I}", "outcome",
+				  sm_conv_outcome_name(v.outcome), "started_at",
+				  (json_int_t)v.started_at, "last_reply_at",
+				  (json_int_t)v.last_reply_at, "ended_at",
+				  (json_int_t)v.ended_at);
 
 		json_object_set_new(o, "conversation", jv);
 		x->cur = json_array();
 		json_object_set_new(jv, "answers", x->cur);
-		rc = sm_store_answers_list(x->store, v.id, false,
-					   export_answer, x);
+		rc = sm_store_answers_list(x->store, v.id, false, export_answer,
+					   x);
 		x->cur = json_array();
 		json_object_set_new(jv, "transcript", x->cur);
 		if (rc == 0)
@@ -550,8 +550,8 @@ int sm_cli_person(int argc, char **argv, const struct sm_cli_globals *g)
 		fputs(person_usage, stdout);
 		return SM_EXIT_OK;
 	}
-	if (argc < 3 || (strcmp(argv[1], "export") != 0 &&
-			 strcmp(argv[1], "erase") != 0)) {
+	if (argc < 3 ||
+	    (strcmp(argv[1], "export") != 0 && strcmp(argv[1], "erase") != 0)) {
 		fputs(person_usage, stderr);
 		return SM_EXIT_USAGE;
 	}
@@ -570,7 +570,8 @@ int sm_cli_person(int argc, char **argv, const struct sm_cli_globals *g)
 	}
 	if (sm_phone_normalize(argv[2], number, sizeof(number)) ==
 	    SM_PHONE_INVALID) {
-		fprintf(stderr, "smsmatch: person: '%s' is not a phone number\n",
+		fprintf(stderr,
+			"smsmatch: person: '%s' is not a phone number\n",
 			argv[2]);
 		return SM_EXIT_ERROR;
 	}

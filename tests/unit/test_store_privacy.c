@@ -24,7 +24,7 @@
 #include "smsmatch/store_campaign.h"
 #include "smsmatch/store_privacy.h"
 
-#define DAY 86400
+#define DAY	86400
 #define T_CLOSE (SL_FIXTURE_T0 + 10 * DAY)
 
 struct fx {
@@ -141,9 +141,8 @@ static void test_purge(void **state)
 	assert_int_equal(sm_store_campaign_funnel(f->st, f->campaign, &before),
 			 0);
 	/* Closed, but not long enough ago. */
-	assert_int_equal(sm_store_purge(f->st, T_CLOSE - 1, false, T_CLOSE,
-					&rep),
-			 0);
+	assert_int_equal(
+		sm_store_purge(f->st, T_CLOSE - 1, false, T_CLOSE, &rep), 0);
 	assert_int_equal(rep.campaigns, 0);
 	assert_int_equal(rep.candidates, 0);
 	assert_int_equal(rep.optouts, 0);
@@ -257,8 +256,8 @@ static void test_erase(void **state)
 	/* +33612345605 is mid-conversation in a running campaign. */
 	assert_int_equal(sm_store_person_busy(f->st, "+33612345605"), 1);
 	assert_int_equal(sm_store_person_busy(f->st, "+33612345601"), 0);
-	assert_int_equal(sm_store_person_erase(f->st, "+33612345605", false, false,
-					       T_CLOSE, &rep),
+	assert_int_equal(sm_store_person_erase(f->st, "+33612345605", false,
+					       false, T_CLOSE, &rep),
 			 -EBUSY);
 	assert_int_equal(sm_store_candidates_by_phone(
 				 f->st, "+33612345605",
@@ -269,8 +268,8 @@ static void test_erase(void **state)
 					       true, T_CLOSE, &dry),
 			 0);
 	assert_int_equal(sm_store_person_busy(f->st, "+33612345605"), 1);
-	assert_int_equal(sm_store_person_erase(f->st, "+33612345605", true, false,
-					       T_CLOSE, &rep),
+	assert_int_equal(sm_store_person_erase(f->st, "+33612345605", true,
+					       false, T_CLOSE, &rep),
 			 0);
 	assert_memory_equal(&rep, &dry, sizeof(rep));
 	assert_int_equal(rep.candidates, 1);
@@ -310,15 +309,15 @@ static void test_erase(void **state)
 	assert_int_equal(ev.with_subject, 0);
 
 	/* An opted-out number keeps its opt-out. */
-	assert_int_equal(sm_store_person_erase(f->st, "+33612345607", false, false,
-					       T_CLOSE, &rep),
+	assert_int_equal(sm_store_person_erase(f->st, "+33612345607", false,
+					       false, T_CLOSE, &rep),
 			 0);
 	assert_true(rep.opted_out);
 	assert_int_equal(rep.optouts, 1);
 	assert_int_equal(sm_store_optout_check(f->st, "+33612345607"), 1);
 	/* Bad input. */
-	assert_int_equal(sm_store_person_erase(f->st, "0612", false, false, T_CLOSE,
-					       &rep),
+	assert_int_equal(sm_store_person_erase(f->st, "0612", false, false,
+					       T_CLOSE, &rep),
 			 -EINVAL);
 	sm_store_close(f->st);
 	f->st = NULL;
@@ -338,9 +337,8 @@ static void test_audit_since(void **state)
 	assert_int_equal(sm_store_audit_add(f->st, 200, "cli:bob", "b", NULL,
 					    NULL, NULL),
 			 0);
-	assert_int_equal(sm_store_audit_list(f->st, 150, NULL, collect_event,
-					     &ev),
-			 0);
+	assert_int_equal(
+		sm_store_audit_list(f->st, 150, NULL, collect_event, &ev), 0);
 	assert_int_equal(ev.n, 1);
 	/* A purge masks the numbers of the events of its time. */
 	assert_int_equal(sm_store_audit_add(f->st, 120, "cli:bob", "c",
@@ -354,9 +352,8 @@ static void test_audit_since(void **state)
 					     collect_event, &ev),
 			 0);
 	assert_int_equal(ev.n, 0);
-	assert_int_equal(sm_store_audit_list(f->st, 110, NULL, collect_event,
-					     &ev),
-			 0);
+	assert_int_equal(
+		sm_store_audit_list(f->st, 110, NULL, collect_event, &ev), 0);
 	assert_int_equal(ev.n, 2);
 	assert_int_equal(ev.with_subject, 0);
 	assert_string_equal(ev.first_detail, "+*********02 x");
