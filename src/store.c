@@ -1088,14 +1088,18 @@ int sm_store_unconfirmed_resolve(struct sm_store *st, int64_t id,
 	return finish(st, rc);
 }
 
-/* Call @fn with each row of the bound statement @s, read into @m. */
-static int list_outmsg(struct sm_store *st, sqlite3_stmt *s,
-		       struct sm_store_outmsg *m, sm_store_outmsg_fn fn,
-		       void *data)
+/* Call @fn with each message @sql (bound to the string @arg) selects. */
+static int outbox_select(struct sm_store *st, const char *sql,
+			 const char *arg, sm_store_outmsg_fn fn, void *data)
 {
+	struct sm_store_outmsg *m = malloc(sizeof(*m));
+	sqlite3_stmt *s;
 	int rc;
 
-	while ((rc = step(st, s)) == 1) {
+	if (!m)
+		return -ENOMEM;
+	rc = query(st, &s, sql, "s", arg);
+	while (rc == 0 && (rc = step(st, s)) == 1) {
 		read_outmsg(s, m);
 		rc = fn(m, data);
 		if (rc) {
@@ -1103,45 +1107,26 @@ static int list_outmsg(struct sm_store *st, sqlite3_stmt *s,
 			break;
 		}
 	}
+	free(m);
 	return rc;
 }
 
 int sm_store_outbox_list(struct sm_store *st, enum sm_out_state state,
 			 sm_store_outmsg_fn fn, void *data)
 {
-	struct sm_store_outmsg *m = malloc(sizeof(*m));
-	sqlite3_stmt *s;
-	int rc;
-
-	if (!m)
-		return -ENOMEM;
-	rc = query(st, &s,
-		   "SELECT " OUT_COLS " FROM outbox o WHERE o.state = ?"
-		   " ORDER BY o.id",
-		   "s", sm_out_state_name(state));
-	if (rc == 0)
-		rc = list_outmsg(st, s, m, fn, data);
-	free(m);
-	return rc;
+	return outbox_select(st,
+			     "SELECT " OUT_COLS " FROM outbox o"
+			     " WHERE o.state = ? ORDER BY o.id",
+			     sm_out_state_name(state), fn, data);
 }
 
 int sm_store_outbox_by_recipient(struct sm_store *st, const char *recipient,
 				 sm_store_outmsg_fn fn, void *data)
 {
-	struct sm_store_outmsg *m = malloc(sizeof(*m));
-	sqlite3_stmt *s;
-	int rc;
-
-	if (!m)
-		return -ENOMEM;
-	rc = query(st, &s,
-		   "SELECT " OUT_COLS " FROM outbox o WHERE o.recipient = ?"
-		   " ORDER BY o.id",
-		   "s", recipient);
-	if (rc == 0)
-		rc = list_outmsg(st, s, m, fn, data);
-	free(m);
-	return rc;
+	return outbox_select(st,
+			     "SELECT " OUT_COLS " FROM outbox o"
+			     " WHERE o.recipient = ? ORDER BY o.id",
+			     recipient, fn, data);
 }
 
 int sm_store_outbox_parts(struct sm_store *st, int64_t id,
@@ -1660,25 +1645,8 @@ int sm_store_inbox_set_state(struct sm_store *st, int64_t id,
 	return finish(st, rc);
 }
 
-/* Call @fn with each row of the bound statement @s, read into @m. */
-static int list_inmsg(struct sm_store *st, sqlite3_stmt *s,
-		      struct sm_store_inmsg *m, sm_store_inmsg_fn fn,
-		      void *data)
-{
-	int rc;
-
-	while ((rc = step(st, s)) == 1) {
-		read_inmsg(s, m);
-		rc = fn(m, data);
-		if (rc) {
-			sqlite3_reset(s);
-			break;
-		}
-	}
-	return rc;
-}
-
-int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
+/* Call @fn with each message @sql (bound to the string @arg) selects. */
+static int inbox_select(struct sm_store *st, const char *sql, const char *arg,
 			sm_store_inmsg_fn fn, void *data)
 {
 	struct sm_store_inmsg *m = malloc(sizeof(*m));
@@ -1687,31 +1655,35 @@ int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 
 	if (!m)
 		return -ENOMEM;
-	rc = query(st, &s,
-		   "SELECT " IN_COLS " FROM inbox WHERE state = ? ORDER BY id",
-		   "s", sm_in_state_name(state));
-	if (rc == 0)
-		rc = list_inmsg(st, s, m, fn, data);
+	rc = query(st, &s, sql, "s", arg);
+	while (rc == 0 && (rc = step(st, s)) == 1) {
+		read_inmsg(s, m);
+		rc = fn(m, data);
+		if (rc) {
+			sqlite3_reset(s);
+			break;
+		}
+	}
 	free(m);
 	return rc;
+}
+
+int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
+			sm_store_inmsg_fn fn, void *data)
+{
+	return inbox_select(st,
+			    "SELECT " IN_COLS " FROM inbox WHERE state = ?"
+			    " ORDER BY id",
+			    sm_in_state_name(state), fn, data);
 }
 
 int sm_store_inbox_by_sender(struct sm_store *st, const char *sender,
 			     sm_store_inmsg_fn fn, void *data)
 {
-	struct sm_store_inmsg *m = malloc(sizeof(*m));
-	sqlite3_stmt *s;
-	int rc;
-
-	if (!m)
-		return -ENOMEM;
-	rc = query(st, &s,
-		   "SELECT " IN_COLS " FROM inbox WHERE sender = ? ORDER BY id",
-		   "s", sender);
-	if (rc == 0)
-		rc = list_inmsg(st, s, m, fn, data);
-	free(m);
-	return rc;
+	return inbox_select(st,
+			    "SELECT " IN_COLS " FROM inbox WHERE sender = ?"
+			    " ORDER BY id",
+			    sender, fn, data);
 }
 
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count)

@@ -13,7 +13,6 @@
  * the old pages; a reader in the way makes it a no-op until the next one.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "smsmatch/log.h"
@@ -22,26 +21,6 @@
 
 /* Outbound states a message no longer leaves from: safe to scrub. */
 #define OUT_DONE "('sent','delivered','failed','expired','cancelled')"
-
-/* exec() adding the number of rows changed to *@n (may be NULL). */
-static int exec_count(struct sm_store *st, int *n, const char *sql,
-		      const char *types, ...)
-{
-	sqlite3_stmt *s;
-	va_list ap;
-	int rc = prep(st, sql, &s);
-
-	if (rc)
-		return rc;
-	va_start(ap, types);
-	rc = bindv(st, s, types, ap);
-	va_end(ap);
-	while (rc == 0 && (rc = step(st, s)) == 1)
-		;
-	if (rc == 0 && n)
-		*n += sqlite3_changes(st->db);
-	return rc;
-}
 
 /* The four selections, created once per connection, emptied. */
 static int scrub_tables(struct sm_store *st)
