@@ -27,52 +27,6 @@
 #include "smsmatch/script.h"
 #include "smsmatch/store_campaign.h"
 
-/* The configuration and the open store of one command. */
-struct campcli {
-	struct sm_config cfg;	/* loaded configuration */
-	struct sm_store *store; /* its database */
-	const char *cmd;	/* "campaign", "candidates" for messages */
-};
-
-static int campcli_open(struct campcli *c, const struct sm_cli_globals *g,
-			const char *cmd)
-{
-	const char *path =
-		g->config_path ? g->config_path : SM_CONFIG_DEFAULT_PATH;
-	char err[512];
-
-	c->cmd = cmd;
-	c->store = NULL;
-	if (sm_config_load(path, &c->cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "smsmatch: %s: %s\n", cmd, err);
-		return -1;
-	}
-	setenv("TZ", c->cfg.timezone, 1);
-	tzset();
-	sm_cli_check_db(&c->cfg);
-	if (sm_store_open(c->cfg.database, &c->store, err, sizeof(err)) < 0) {
-		fprintf(stderr, "smsmatch: %s: %s\n", cmd, err);
-		return -1;
-	}
-	return 0;
-}
-
-static int store_fail(const struct campcli *c, const char *what)
-{
-	fprintf(stderr, "smsmatch: %s: %s: %s\n", c->cmd, what,
-		sm_store_errmsg(c->store));
-	return SM_EXIT_ERROR;
-}
-
-static bool want_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
-}
-
 /* A positive decimal id, or 0. */
 static int64_t parse_id(const char *s)
 {
@@ -157,7 +111,7 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 		   *end = NULL, *place = NULL, *seats = NULL;
 	char real[PATH_MAX], err[512], *endp;
 	struct sm_script *parsed = NULL;
-	struct campcli cc;
+	struct sm_cli_db cc;
 	size_t plen = 0;
 	int64_t id = 0;
 	long nseats;
@@ -273,7 +227,7 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 			script, sizeof(c->script) - 1);
 		goto out;
 	}
-	if (campcli_open(&cc, g, "campaign") < 0)
+	if (sm_cli_db_open(&cc, g, "campaign") < 0)
 		goto out;
 	rc = sm_store_campaign_add(cc.store, c, (int64_t)time(NULL), &id);
 	if (rc == -EINVAL) {
@@ -284,7 +238,7 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 			c->end_date, c->start_date);
 		rc = SM_EXIT_ERROR;
 	} else if (rc < 0) {
-		rc = store_fail(&cc, "cannot create the campaign");
+		rc = sm_cli_store_fail(&cc, "cannot create the campaign");
 	} else {
 		char detail[SM_STORE_ERROR_MAX];
 
@@ -328,14 +282,14 @@ static int collect_id(const struct sm_store_campaign *c, void *data)
 	return 0;
 }
 
-static int campaign_list(struct campcli *cc)
+static int campaign_list(struct sm_cli_db *cc)
 {
 	struct id_list l = {0};
 	int rc = sm_store_campaign_list(cc->store, collect_id, &l);
 
 	if (rc < 0) {
 		free(l.ids);
-		return store_fail(cc, "cannot list the campaigns");
+		return sm_cli_store_fail(cc, "cannot list the campaigns");
 	}
 	if (!l.n)
 		printf("no campaign\n");
@@ -349,7 +303,7 @@ static int campaign_list(struct campcli *cc)
 		if (sm_store_campaign_get(cc->store, l.ids[i], &c) < 0 ||
 		    sm_store_campaign_funnel(cc->store, l.ids[i], &f) < 0) {
 			free(l.ids);
-			return store_fail(cc, "cannot read a campaign");
+			return sm_cli_store_fail(cc, "cannot read a campaign");
 		}
 		printf("%-5lld %-8s %-10s %-10s %5d %10d  %s\n",
 		       (long long)c.id, sm_campaign_state_name(c.state),
@@ -360,7 +314,7 @@ static int campaign_list(struct campcli *cc)
 }
 
 /* Read campaign @arg, with the messages: 0, or an exit code. */
-static int get_campaign(struct campcli *cc, const char *arg, int64_t id,
+static int get_campaign(struct sm_cli_db *cc, const char *arg, int64_t id,
 			struct sm_store_campaign *c)
 {
 	int rc = sm_store_campaign_get(cc->store, id, c);
@@ -370,11 +324,11 @@ static int get_campaign(struct campcli *cc, const char *arg, int64_t id,
 		return SM_EXIT_ERROR;
 	}
 	if (rc < 0)
-		return store_fail(cc, "cannot read the campaign");
+		return sm_cli_store_fail(cc, "cannot read the campaign");
 	return 0;
 }
 
-static int campaign_show(struct campcli *cc, const char *arg, int64_t id)
+static int campaign_show(struct sm_cli_db *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
@@ -384,7 +338,7 @@ static int campaign_show(struct campcli *cc, const char *arg, int64_t id)
 	if (rc)
 		return rc;
 	if (sm_store_campaign_funnel(cc->store, id, &f) < 0)
-		return store_fail(cc, "cannot read the campaign");
+		return sm_cli_store_fail(cc, "cannot read the campaign");
 	fmt_time(c.created_at, created, sizeof(created));
 	fmt_time(c.started_at, started, sizeof(started));
 	fmt_time(c.closed_at, closed, sizeof(closed));
@@ -415,8 +369,8 @@ static int campaign_show(struct campcli *cc, const char *arg, int64_t id)
 
 /* ---- campaign start / pause / resume / close */
 
-static int campaign_move(struct campcli *cc, const char *verb, const char *arg,
-			 int64_t id)
+static int campaign_move(struct sm_cli_db *cc, const char *verb,
+			 const char *arg, int64_t id)
 {
 	enum sm_campaign_state to;
 	struct sm_store_campaign c;
@@ -456,7 +410,7 @@ static int campaign_move(struct campcli *cc, const char *verb, const char *arg,
 		return SM_EXIT_ERROR;
 	}
 	if (rc < 0)
-		return store_fail(cc, "cannot change the campaign");
+		return sm_cli_store_fail(cc, "cannot change the campaign");
 	snprintf(detail, sizeof(detail), "campaign %lld: %s -> %s",
 		 (long long)id, sm_campaign_state_name(c.state),
 		 sm_campaign_state_name(to));
@@ -503,7 +457,7 @@ static int print_modem(const struct sm_store_modem *m, void *data)
 	return 0;
 }
 
-static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
+static int campaign_status(struct sm_cli_db *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
@@ -514,7 +468,7 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 	if (rc)
 		return rc;
 	if (sm_store_campaign_funnel(cc->store, id, &f) < 0)
-		return store_fail(cc, "cannot read the campaign");
+		return sm_cli_store_fail(cc, "cannot read the campaign");
 	printf("campaign %lld: %s (%s)\n", (long long)c.id, c.name,
 	       sm_campaign_state_name(c.state));
 	funnel_line("candidates", f.candidates, 0);
@@ -542,7 +496,7 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 		printf("\n");
 	/* The modems that carry it, as smsmatchd last recorded them. */
 	if (sm_store_modem_list(cc->store, print_modem, &nmodems) < 0)
-		return store_fail(cc, "cannot list the modems");
+		return sm_cli_store_fail(cc, "cannot list the modems");
 	printf("%s\n", nmodems ? "" : "modems: none recorded yet");
 	return SM_EXIT_OK;
 }
@@ -550,11 +504,11 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 int sm_cli_campaign(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	const char *verb = argc > 1 ? argv[1] : NULL;
-	struct campcli cc;
+	struct sm_cli_db cc;
 	int64_t id = 0;
 	int rc;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(campaign_usage, stdout);
 		return SM_EXIT_OK;
 	}
@@ -582,7 +536,7 @@ int sm_cli_campaign(int argc, char **argv, const struct sm_cli_globals *g)
 		fputs(campaign_usage, stderr);
 		return SM_EXIT_USAGE;
 	}
-	if (campcli_open(&cc, g, "campaign") < 0)
+	if (sm_cli_db_open(&cc, g, "campaign") < 0)
 		return SM_EXIT_ERROR;
 	if (strcmp(verb, "list") == 0)
 		rc = campaign_list(&cc);
@@ -854,7 +808,7 @@ static int candidates_import(const char *file, const char *camp,
 	struct sm_store_import_report rep;
 	struct sm_store_campaign c;
 	struct sm_csv_record h;
-	struct campcli cc;
+	struct sm_cli_db cc;
 	struct import *im;
 	char err[SM_CSV_ERR_MAX], detail[SM_STORE_ERROR_MAX];
 	int64_t id = parse_id(camp);
@@ -887,7 +841,7 @@ static int candidates_import(const char *file, const char *camp,
 		rc = SM_EXIT_ERROR;
 		goto out;
 	}
-	if (campcli_open(&cc, g, "candidates") < 0) {
+	if (sm_cli_db_open(&cc, g, "candidates") < 0) {
 		rc = SM_EXIT_ERROR;
 		goto out;
 	}
@@ -914,7 +868,7 @@ static int candidates_import(const char *file, const char *camp,
 				"imported\n");
 		rc = SM_EXIT_ERROR;
 	} else if (rc < 0) {
-		rc = store_fail(&cc, "nothing imported");
+		rc = sm_cli_store_fail(&cc, "nothing imported");
 	} else {
 		printf("imported %d candidates (%d merged, %d opted out, %d "
 		       "skipped%s)\n",
@@ -940,7 +894,7 @@ int sm_cli_candidates(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	const char *file = NULL, *camp = NULL;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(candidates_usage, stdout);
 		return SM_EXIT_OK;
 	}
