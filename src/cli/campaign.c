@@ -42,17 +42,12 @@ static int64_t parse_id(const char *s)
 	return (int64_t)v;
 }
 
+/* "YYYY-MM-DD HH:MM": sm_cli_fmt_time() without the seconds. */
 static void fmt_time(int64_t t, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	localtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+	sm_cli_fmt_time(t, buf, len);
+	if (t && len > 16)
+		buf[16] = '\0';
 }
 
 /* ---- campaign new */
