@@ -307,9 +307,9 @@ static int export_line(const struct sm_store_transcript_row *r, void *data)
 	return 0;
 }
 
-static int export_candidate(const struct sm_store_candidate *cd, void *data)
+static int export_candidate(const struct sm_store_candidate *cd,
+			    struct export_ctx *x)
 {
-	struct export_ctx *x = data;
 	struct sm_store_campaign camp = {0};
 	struct sm_store_conversation v;
 	json_t *o = NULL, *arr = x->cur;
@@ -439,6 +439,40 @@ static void section_end(const struct export_ctx *x)
 		printf("  (none)\n");
 }
 
+/* Candidate rows, gathered first: a list callback must not read the
+ * store again. */
+struct cand_rows {
+	struct sm_store_candidate *rows; /* grown by 4 */
+	size_t n;			 /* used */
+};
+
+static int gather_candidate(const struct sm_store_candidate *cd, void *data)
+{
+	struct cand_rows *cr = data;
+
+	if (cr->n % 4 == 0) {
+		void *p = realloc(cr->rows, (cr->n + 4) * sizeof(*cr->rows));
+
+		if (!p)
+			return -ENOMEM;
+		cr->rows = p;
+	}
+	cr->rows[cr->n++] = *cd;
+	return 0;
+}
+
+static int export_candidates(struct export_ctx *x, const char *number)
+{
+	struct cand_rows cr = {0};
+	int rc = sm_store_candidates_by_phone(x->store, number,
+					      gather_candidate, &cr);
+
+	for (size_t i = 0; rc == 0 && i < cr.n; i++)
+		rc = export_candidate(&cr.rows[i], x);
+	free(cr.rows);
+	return rc;
+}
+
 static int person_export(struct sm_cli_db *c, const char *number, bool json)
 {
 	struct export_ctx x = {.store = c->store};
@@ -453,8 +487,7 @@ static int person_export(struct sm_cli_db *c, const char *number, bool json)
 	}
 	section(&x, "Candidate rows (campaigns, answers, transcripts)",
 		"candidates");
-	rc = sm_store_candidates_by_phone(c->store, number, export_candidate,
-					  &x);
+	rc = export_candidates(&x, number);
 	section_end(&x);
 	section(&x, "SMS sent to the number", "outbox");
 	if (rc == 0)
