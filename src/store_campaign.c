@@ -233,6 +233,18 @@ int sm_store_campaign_set_state(struct sm_store *st, int64_t id,
 		"ssisii", sm_campaign_state_name(state),
 		sm_campaign_state_name(state), now,
 		sm_campaign_state_name(state), now, id);
+	/* A closed campaign sends nothing more: what it still had queued
+	 * (first contacts, reminders, questions) is cancelled, except a
+	 * message already being written to a modem. */
+	if (rc == 0 && state == SM_CAMPAIGN_CLOSED)
+		rc = exec(st,
+			  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
+			  " claimed_by = NULL, last_error = 'campaign closed'"
+			  " WHERE campaign_id = ? AND (state = 'queued'"
+			  " OR (state = 'claimed' AND NOT EXISTS (SELECT 1"
+			  "  FROM outbox_parts p WHERE p.msg_id = outbox.id"
+			  "  AND p.state = 'writing')))",
+			  "ii", now, id);
 	return finish(st, rc);
 }
 
