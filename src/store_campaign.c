@@ -233,6 +233,18 @@ int sm_store_campaign_set_state(struct sm_store *st, int64_t id,
 		"ssisii", sm_campaign_state_name(state),
 		sm_campaign_state_name(state), now,
 		sm_campaign_state_name(state), now, id);
+	/* A closed campaign sends nothing more: what it still had queued
+	 * (first contacts, reminders, questions) is cancelled, except a
+	 * message already being written to a modem. */
+	if (rc == 0 && state == SM_CAMPAIGN_CLOSED)
+		rc = exec(st,
+			  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
+			  " claimed_by = NULL, last_error = 'campaign closed'"
+			  " WHERE campaign_id = ? AND (state = 'queued'"
+			  " OR (state = 'claimed' AND NOT EXISTS (SELECT 1"
+			  "  FROM outbox_parts p WHERE p.msg_id = outbox.id"
+			  "  AND p.state = 'writing')))",
+			  "ii", now, id);
 	return finish(st, rc);
 }
 
@@ -533,6 +545,26 @@ int sm_store_candidates_list(struct sm_store *st, int64_t campaign_id,
 	return finish(st, rc);
 }
 
+int sm_store_candidates_by_phone(struct sm_store *st, const char *phone,
+				 sm_store_candidate_fn fn, void *data)
+{
+	struct sm_store_candidate c;
+	sqlite3_stmt *s;
+	int rc = query(st, &s,
+		       "SELECT " CANDIDATE_COLS " FROM candidates"
+		       " WHERE phone = ? ORDER BY id",
+		       "s", phone);
+
+	while (rc == 0 && (rc = step(st, s)) == 1) {
+		read_candidate(s, &c);
+		if ((rc = fn(&c, data))) {
+			sqlite3_reset(s);
+			break;
+		}
+	}
+	return rc;
+}
+
 static int candidate_get(struct sm_store *st, int64_t id,
 			 struct sm_store_candidate *out)
 {
@@ -752,6 +784,19 @@ int sm_store_conversations_list(struct sm_store *st, int64_t campaign_id,
 		}
 	}
 	return finish(st, rc);
+}
+
+int sm_store_conversation_by_candidate(struct sm_store *st,
+				       int64_t candidate_id,
+				       struct sm_store_conversation *out)
+{
+	sqlite3_stmt *s;
+	int rc = query(st, &s,
+		       "SELECT " CONV_COLS " FROM conversations"
+		       " WHERE candidate_id = ?",
+		       "i", candidate_id);
+
+	return rc ? rc : conv_one(st, s, out);
 }
 
 /* ---- answers -------------------------------------------------------- */

@@ -145,6 +145,10 @@ int sm_store_candidates_list(struct sm_store *st, int64_t campaign_id,
 			     sm_store_candidate_fn fn, void *data);
 int sm_store_candidate_get(struct sm_store *st, int64_t id,
 			   struct sm_store_candidate *out);
+/* Every candidate row of @phone (E.164), in every campaign, by id: what
+ * `smsmatch person export` shows. */
+int sm_store_candidates_by_phone(struct sm_store *st, const char *phone,
+				 sm_store_candidate_fn fn, void *data);
 
 /* ---- conversations: one per candidate of a running campaign */
 
@@ -180,6 +184,10 @@ int sm_store_conversation_add(struct sm_store *st,
 			      int64_t *id);
 int sm_store_conversation_get(struct sm_store *st, int64_t id,
 			      struct sm_store_conversation *out);
+/* The conversation of candidate @candidate_id.  -ENOENT if none. */
+int sm_store_conversation_by_candidate(struct sm_store *st,
+				       int64_t candidate_id,
+				       struct sm_store_conversation *out);
 /* The open conversation of @phone, most recent first. -ENOENT if none. */
 int sm_store_conversation_find_open(struct sm_store *st, const char *phone,
 				    struct sm_store_conversation *out);
