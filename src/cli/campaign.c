@@ -25,6 +25,7 @@
 #include "smsmatch/csv.h"
 #include "smsmatch/phone.h"
 #include "smsmatch/script.h"
+#include "smsmatch/shortlist.h"
 #include "smsmatch/store_campaign.h"
 
 /* A positive decimal id, or 0. */
@@ -456,6 +457,7 @@ static int campaign_status(struct sm_cli_db *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
+	struct sm_shortlist *sl;
 	char median[32];
 	int nmodems = 0;
 	int rc = get_campaign(cc, arg, id, &c);
@@ -464,6 +466,13 @@ static int campaign_status(struct sm_cli_db *cc, const char *arg, int64_t id)
 		return rc;
 	if (sm_store_campaign_funnel(cc->store, id, &f) < 0)
 		return sm_cli_store_fail(cc, "cannot read the campaign");
+	/* "shortlisted" as the shortlist counts it: groups 1 and 2 of the
+	 * ranking (complete and compatible, or with a need the region can
+	 * meet), not every complete conversation. */
+	if (sm_shortlist_build(cc->store, id, &sl) < 0)
+		return sm_cli_store_fail(cc, "cannot rank the candidates");
+	f.shortlisted = sl->funnel.shortlisted;
+	sm_shortlist_free(sl);
 	printf("campaign %lld: %s (%s)\n", (long long)c.id, c.name,
 	       sm_campaign_state_name(c.state));
 	funnel_line("candidates", f.candidates, 0);
