@@ -78,7 +78,8 @@ struct sm_store_campaign_funnel {
 	int consented;		/* latest "consent" answer is "yes" */
 	int answered;		/* replied at least once */
 	int complete;		/* outcome complete */
-	int shortlisted;	/* complete and compatible: for now complete */
+	int shortlisted;	/* complete; the CLI and the exports count
+				 * groups 1 and 2 of the ranking instead */
 	int declined;		/* outcome declined */
 	int opted_out;		/* outcome opted_out */
 	int no_answer;		/* outcome no_answer */

@@ -457,7 +457,7 @@ static int campaign_status(struct sm_cli_db *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
-	struct sm_shortlist *sl = NULL;
+	struct sm_shortlist *sl;
 	char median[32];
 	int nmodems = 0;
 	int rc = get_campaign(cc, arg, id, &c);
@@ -466,8 +466,9 @@ static int campaign_status(struct sm_cli_db *cc, const char *arg, int64_t id)
 		return rc;
 	if (sm_store_campaign_funnel(cc->store, id, &f) < 0)
 		return sm_cli_store_fail(cc, "cannot read the campaign");
-	/* shortlisted as the shortlist counts them: groups 1 and 2 of the
-	 * ranking, not every complete conversation */
+	/* "shortlisted" as the shortlist counts it: groups 1 and 2 of the
+	 * ranking (complete and compatible, or with a need the region can
+	 * meet), not every complete conversation. */
 	if (sm_shortlist_build(cc->store, id, &sl) < 0)
 		return sm_cli_store_fail(cc, "cannot rank the candidates");
 	f.shortlisted = sl->funnel.shortlisted;
