@@ -672,7 +672,13 @@ def main():
     for g in args.guides:
         name = os.path.relpath(g, args.src)
         if args.list:
-            for kind, line, *rest in parse(g):
+            try:
+                items = parse(g)
+            except GuideError as e:
+                print("FAIL %s" % e)
+                failed.append(name)
+                continue
+            for kind, line, *rest in items:
                 if kind == "block" and rest[0] in WALKED:
                     for cmd, _ in steps_of(rest[0], rest[1], name):
                         print("%s:%d: $ %s" % (name, line, cmd))
@@ -703,7 +709,7 @@ def main():
         if not ok:
             failed.append(name)
     if args.list:
-        return 0
+        return 1 if failed else 0
     print("guides: %d walked, %d failed%s; %d commands run, %d skipped"
           % (len(args.guides), len(failed),
              (" (" + ", ".join(failed) + ")") if failed else "",
