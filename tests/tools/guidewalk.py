@@ -115,6 +115,7 @@ def parse(path):
     ("directive", line, word, args) or
     ("block", line, lang, [lines])."""
     items = []
+    bare = []  # lines of the blocks without a language
     lines = open(path, encoding="utf-8").read().splitlines()
     i = 0
     while i < len(lines):
@@ -143,14 +144,16 @@ def parse(path):
                 raise GuideError("%s:%d: fenced block never closed"
                                  % (path, start))
             if not lang:
-                raise GuideError(
-                    "%s:%d: a fenced block without a language: write "
-                    "```console (commands with \"$ \" and their output, "
-                    "walked), ```sh (commands, walked) or ```text, ```c, "
-                    "```ini ... (shown only); see tests/tools/guidewalk.py"
-                    % (path, start))
+                bare.append(str(start))
             items.append(("block", start, lang, body))
         i += 1
+    if bare:
+        raise GuideError(
+            "%s:%s: a fenced block without a language (line%s %s): write "
+            "```console (commands with \"$ \" and their output, walked), "
+            "```sh (commands, walked) or ```text, ```c, ```ini ... (shown "
+            "only); see docs/README.md"
+            % (path, bare[0], "s" if len(bare) > 1 else "", ", ".join(bare)))
     return items
 
 
