@@ -255,6 +255,7 @@ int sm_gw_reload(struct sm_gw *gw, const struct sm_config *cfg)
 		}
 		/* Limits take effect at once. */
 		gm->cfg = *nc;
+		gw_modem_wake(gm);
 	}
 	{
 		char db[SM_CONFIG_PATH_MAX];

@@ -119,6 +119,9 @@ struct gw_modem *gw_modem_new(struct sm_gw *gw,
 			      const struct sm_config_modem *cfg);
 void gw_modem_free(struct gw_modem *gm);
 void gw_modem_open(struct gw_modem *gm);
+/* A modem waiting to be reopened is tried now, its backoff reset (reload:
+ * udev's hotplug rule sends SIGHUP when a modem appears). */
+void gw_modem_wake(struct gw_modem *gm);
 bool gw_modem_try_send(struct gw_modem *gm, int64_t now);
 bool gw_modem_settled(struct gw_modem *gm);
 void gw_modem_publish(struct gw_modem *gm, int64_t now);
