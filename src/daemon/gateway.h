@@ -45,6 +45,8 @@ struct sm_loop;
 #define GW_UNCONFIRMED_WINDOW_S (2 * 24 * 3600)
 /* SIGTERM waits this long for sends in flight. */
 #define GW_STOP_GRACE_MS 30000
+/* Refresh answers (+CREG?, +CSQ) are recorded this long after asking. */
+#define GW_PUBLISH_DELAY_MS 2000
 
 struct sm_gw;
 struct sm_script;
@@ -98,6 +100,8 @@ struct sm_gw {
 	size_t nscripts;		  /* how many */
 	int dialogue_timer;		  /* first contacts timer id */
 	uint64_t last_ticks_ms;		  /* last reminders/expiry pass */
+	uint64_t publish_at_ms;		  /* record the modems' refreshed
+					   * signal/registration then; 0: no */
 };
 
 /* src/daemon/gateway.c */
