@@ -8,7 +8,7 @@
 # registration and the signal in dBm and bars.  Hotplug: a modem whose
 # device is not there yet waits with a growing backoff; it appears and
 # SIGHUP (what the udev rules send) opens it at once, and it sends what the
-# first one could not.
+# first one could not.  `campaign status` shows the queue and the modems.
 . "${SRCDIR:-.}/tests/integration/lib/daemon.sh"
 
 said() { grep -q -- "$1" "$DERR"; }
@@ -40,6 +40,16 @@ dt_wait 20 "smsmatch modems: sent today 10 / 10" field_is m1 "sent today" "10 / 
 [ "$(dt_queue queued)" -eq 1 ] || fail "the 11th message is not waiting: $(sm queue)"
 sent_is m1 10 || fail "m1 went over its daily limit: $(sent m1)"
 ok "daily limit: 10 sent, warned at 9 and 10, the 11th waits"
+# campaign status: the queue and each modem against its limit
+sm campaign new --name sante --script "$SRCDIR/conf/scripts/cariste.conf" \
+	--trade cariste --place Colmar --seats 8 --start 2027-03-01 \
+	--end 2027-06-30 >/dev/null
+sm campaign status 1 >"$T/status"
+grep -qx "queue: 1 waiting, 0 being sent, 0 unconfirmed" "$T/status" ||
+	fail "campaign status queue line: $(cat "$T/status")"
+grep -qx "modems: m1 up (-73 dBm, 10/10 sent today), m2 down (0/10 sent today)" "$T/status" ||
+	fail "campaign status modems line: $(tail -1 "$T/status")"
+ok "campaign status: $(tail -2 "$T/status" | tr '\n' ';')"
 
 # ---- registration lost, weak signal
 field_is m1 signal "-73 dBm (4/4)" || fail "signal before: $(modem_field m1 signal)"
