@@ -92,7 +92,6 @@ unit() {
 	sed -e "s|^ExecStart=.*|ExecStart=$SBINDIR/smsmatchd -c $CONFDIR/smsmatch.conf|" \
 		-e "s|file:/usr/local/share/doc/smsmatch/|file:$DOCDIR/|" \
 		-e "s|^ReadWritePaths=.*|ReadWritePaths=$STATEDIR|" \
-		-e "s|^# Install: copy to .*|# Installed by make install (from conf/smsmatchd.service): create|" \
 		"$SRC/conf/smsmatchd.service"
 }
 
