@@ -9,6 +9,9 @@
 #   make fuzz       each fuzz target for FUZZ_SECONDS (libFuzzer, clang)
 #   make bench      the benchmarks under bench/
 #   make format     clang-format over the sources
+#   make install    programs, man pages, /etc/smsmatch, systemd unit, udev
+#                   rules (PREFIX, DESTDIR...; scripts/install.sh)
+#   make uninstall  what install added (its manifest); never the data
 #
 # Everything is built out of tree in $(BUILD).  SAN=1 builds with the
 # sanitizers (make check does that in build/san).
@@ -70,7 +73,8 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check check-one deps fuzz bench format demo clean tests
+.PHONY: all check check-one deps fuzz bench format demo clean tests \
+	install uninstall
 .DEFAULT_GOAL := all
 # Keep the objects of test programs (pattern-rule intermediates).
 .SECONDARY:
@@ -165,6 +169,35 @@ bench: all
 
 demo: all
 	@BUILD=$(abspath $(BUILD)) scripts/demo.sh
+
+# make install [DESTDIR=...] [PREFIX=/usr]: scripts/install.sh does the work
+# (a manifest for uninstall; configuration never overwritten once edited;
+# as root without DESTDIR also the smsmatch user, /var/lib/smsmatch and
+# the database).  GZIP_MAN=1 compresses the man pages.
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/smsmatch
+DATADIR ?= $(PREFIX)/share/smsmatch
+SYSCONFDIR ?= /etc
+STATEDIR ?= /var/lib/smsmatch
+ifeq ($(PREFIX),/usr)
+UNITDIR ?= /usr/lib/systemd/system
+UDEVRULESDIR ?= /usr/lib/udev/rules.d
+else
+UNITDIR ?= /etc/systemd/system
+UDEVRULESDIR ?= /etc/udev/rules.d
+endif
+INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BINDIR='$(BINDIR)' \
+	SBINDIR='$(SBINDIR)' MANDIR='$(MANDIR)' DOCDIR='$(DOCDIR)' \
+	DATADIR='$(DATADIR)' SYSCONFDIR='$(SYSCONFDIR)' STATEDIR='$(STATEDIR)' \
+	UNITDIR='$(UNITDIR)' UDEVRULESDIR='$(UDEVRULESDIR)' GZIP_MAN='$(GZIP_MAN)'
+
+install: all
+	@$(INSTALL_ENV) scripts/install.sh install $(BUILD)
+
+uninstall:
+	@$(INSTALL_ENV) scripts/install.sh uninstall
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

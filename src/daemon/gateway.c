@@ -108,6 +108,11 @@ static void poll_cb(struct sm_loop *loop, void *data)
 
 	/* Re-armed first: the scheduler may bring it forward. */
 	sm_loop_set_timer(loop, gw->poll_timer, sm_clock_ms() + GW_POLL_MS);
+	if (gw->publish_at_ms && sm_clock_ms() >= gw->publish_at_ms) {
+		gw->publish_at_ms = 0;
+		for (unsigned i = 0; i < gw->nmodems; i++)
+			gw_modem_publish(gw->modems[i], sm_gw_now());
+	}
 	sm_gw_schedule(gw);
 	if (gw->done)
 		sm_loop_stop(loop);
@@ -145,6 +150,9 @@ static void housekeep(struct sm_gw *gw)
 		if (gm->ready)
 			sm_modem_refresh(gm->modem);
 	}
+	/* ... and record the answers soon, not 30 s later: a lost
+	 * registration is warned about within one housekeeping period. */
+	gw->publish_at_ms = sm_clock_ms() + GW_PUBLISH_DELAY_MS;
 }
 
 static void housekeep_cb(struct sm_loop *loop, void *data)
@@ -269,6 +277,7 @@ int sm_gw_reload(struct sm_gw *gw, const struct sm_config *cfg)
 		}
 		/* Limits take effect at once. */
 		gm->cfg = *nc;
+		gw_modem_wake(gm);
 	}
 	{
 		char db[SM_CONFIG_PATH_MAX];

@@ -47,6 +47,8 @@ struct sm_loop;
 #define GW_RETENTION_MS (24 * 3600 * 1000ULL)
 /* SIGTERM waits this long for sends in flight. */
 #define GW_STOP_GRACE_MS 30000
+/* Refresh answers (+CREG?, +CSQ) are recorded this long after asking. */
+#define GW_PUBLISH_DELAY_MS 2000
 
 struct sm_gw;
 struct sm_script;
@@ -104,6 +106,8 @@ struct sm_gw {
 	uint64_t ticks_ms;		  /* their period: GW_HOUSEKEEP_MS,
 					   * shorter for a script with
 					   * durations in seconds */
+	uint64_t publish_at_ms;		  /* record the modems' refreshed
+					   * signal/registration then; 0: no */
 };
 
 /* src/daemon/gateway.c */
@@ -125,6 +129,9 @@ struct gw_modem *gw_modem_new(struct sm_gw *gw,
 			      const struct sm_config_modem *cfg);
 void gw_modem_free(struct gw_modem *gm);
 void gw_modem_open(struct gw_modem *gm);
+/* A modem waiting to be reopened is tried now, its backoff reset (reload:
+ * udev's hotplug rule sends SIGHUP when a modem appears). */
+void gw_modem_wake(struct gw_modem *gm);
 bool gw_modem_try_send(struct gw_modem *gm, int64_t now);
 bool gw_modem_settled(struct gw_modem *gm);
 void gw_modem_publish(struct gw_modem *gm, int64_t now);
