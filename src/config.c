@@ -1361,8 +1361,9 @@ static int s_link(struct ctx *c, const config_setting_t *group,
 }
 
 /*
- * A duration "2d", "36h", "90m", "1d12h" into *@secs (1 minute to 60
- * days).  Returns 1, 0 when absent, or -EINVAL.
+ * A duration "2d", "36h", "90m", "1d12h", "20s" into *@secs (1 second to
+ * 60 days; seconds are for tests and demos).  Returns 1, 0 when absent, or
+ * -EINVAL.
  */
 static int s_duration(struct ctx *c, const config_setting_t *group,
 		      const char *name, long *secs)
@@ -1399,6 +1400,9 @@ static int s_duration(struct ctx *c, const config_setting_t *group,
 		case 'm':
 			unit = 60;
 			break;
+		case 's':
+			unit = 1;
+			break;
 		default:
 			goto bad;
 		}
@@ -1406,14 +1410,14 @@ static int s_duration(struct ctx *c, const config_setting_t *group,
 		if (total > 60L * 86400)
 			goto bad;
 	}
-	if (total < 60)
+	if (total < 1)
 		goto bad;
 	*secs = total;
 	return 1;
 bad:
 	return fail(c, line_of(s), name,
 		    "'%.32s': expected a duration like \"2d\", \"36h\", "
-		    "\"90m\" or \"1d12h\" (1 minute to 60 days)",
+		    "\"90m\", \"1d12h\" or \"20s\" (1 second to 60 days)",
 		    v);
 }
 

@@ -700,11 +700,35 @@ int sm_store_conversation_find_open(struct sm_store *st, const char *phone,
 		return rc;
 	rc = query(st, &s,
 		   "SELECT " CONV_COLS " FROM conversations"
-		   " WHERE phone = ? AND outcome = 'open'"
-		   " ORDER BY started_at DESC, id DESC LIMIT 1",
+		   " WHERE phone = ? AND outcome = 'open' AND campaign_id IN"
+		   "  (SELECT id FROM campaigns"
+		   "   WHERE state IN ('running', 'paused'))"
+		   " ORDER BY last_sent_at DESC, started_at DESC, id DESC"
+		   " LIMIT 1",
 		   "s", phone);
 	if (rc == 0)
 		rc = conv_one(st, s, out);
+	return finish(st, rc);
+}
+
+int sm_store_conversation_cancel_reminders(struct sm_store *st,
+					   int64_t conversation_id,
+					   int64_t now, int *count)
+{
+	int rc;
+
+	if ((rc = begin(st)))
+		return rc;
+	rc = exec(st,
+		  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
+		  " claimed_by = NULL, last_error = 'answered'"
+		  " WHERE conversation_id = ? AND kind = 'reminder'"
+		  " AND (state = 'queued' OR (state = 'claimed' AND NOT EXISTS"
+		  "  (SELECT 1 FROM outbox_parts p WHERE p.msg_id = outbox.id"
+		  "   AND p.state = 'writing')))",
+		  "ii", now, conversation_id);
+	if (rc == 0 && count)
+		*count = sqlite3_changes(st->db);
 	return finish(st, rc);
 }
 

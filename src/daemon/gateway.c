@@ -117,7 +117,7 @@ static void dialogue_cb(struct sm_loop *loop, void *data)
 {
 	struct sm_gw *gw = data;
 	uint64_t ms = sm_clock_ms();
-	bool ticks = ms - gw->last_ticks_ms >= GW_HOUSEKEEP_MS;
+	bool ticks = ms - gw->last_ticks_ms >= gw_dialogue_tick_ms(gw);
 
 	if (!gw->stopping) {
 		gw_dialogue_pass(gw, sm_gw_now(), ticks);

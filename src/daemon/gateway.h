@@ -132,7 +132,14 @@ void gw_inbox_housekeep(struct sm_gw *gw, int64_t now);
 void gw_dialogue_pass(struct sm_gw *gw, int64_t now, bool ticks);
 bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 		       const char *phone, int64_t now);
+/* The STOP confirmation of the script of @phone's open conversation
+ * (stop_confirm, rendered) in @buf; false when there is none. */
+bool gw_dialogue_stop_confirm(struct sm_gw *gw, const char *phone,
+			      char *buf, size_t len);
 void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now);
+/* How often reminders and expiry are looked at: GW_HOUSEKEEP_MS, less
+ * when a loaded script has short delays, never below GW_DIALOGUE_MS. */
+uint64_t gw_dialogue_tick_ms(const struct sm_gw *gw);
 void gw_dialogue_unreachable(struct sm_gw *gw, int64_t conversation_id,
 			     int64_t now);
 void gw_dialogue_forget_scripts(struct sm_gw *gw);

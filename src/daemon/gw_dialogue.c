@@ -258,8 +258,20 @@ static int queue_messages(struct sm_gw *gw,
 	return queued;
 }
 
-static void store_findings(struct sm_gw *gw, int64_t conv_id,
-			   const struct sm_script_result *res, int64_t now)
+/* Does @criterion name a free-text question of @s? */
+static bool text_criterion(const struct sm_script *s, const char *criterion)
+{
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (!s->nodes[i].end && s->nodes[i].kind == SM_ANSWER_TEXT &&
+		    s->nodes[i].criterion &&
+		    strcmp(s->nodes[i].criterion, criterion) == 0)
+			return true;
+	return false;
+}
+
+static void store_findings(struct sm_gw *gw, const struct sm_script *s,
+			   int64_t conv_id, const struct sm_script_result *res,
+			   int64_t now)
 {
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const struct sm_script_finding *f = &res->findings[i];
@@ -277,6 +289,8 @@ static void store_findings(struct sm_gw *gw, int64_t conv_id,
 			a.flags |= SM_ANSWER_F_LOW_CONFIDENCE;
 		if (f->flags & SM_FINDING_CONDITIONAL)
 			a.flags |= SM_ANSWER_F_CONDITIONAL;
+		if (text_criterion(s, f->criterion))
+			a.flags |= SM_ANSWER_F_TEXT;
 		if (sm_store_answer_add(gw->store, &a) < 0)
 			sm_logf(&gw->log, SM_LOG_ERR,
 				"conversation %lld: cannot store an answer: %s",
@@ -401,6 +415,18 @@ bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 	sm_store_inbox_set_conversation(gw->store, msg->id, conv.id);
 	if (ctx_load(gw, &conv, x) < 0)
 		goto out;
+	if (x->camp.state != SM_CAMPAIGN_RUNNING) {
+		/* Paused: kept in the inbox for a person, not played (the
+		 * script would answer for a campaign on hold). */
+		sm_logf(&gw->log, SM_LOG_INFO,
+			"conversation %lld: a reply while campaign %lld is "
+			"%s: kept in the inbox",
+			(long long)conv.id, (long long)conv.campaign_id,
+			sm_campaign_state_name(x->camp.state));
+		goto done;
+	}
+	/* A reminder still waiting (the window closed on it) is moot. */
+	sm_store_conversation_cancel_reminders(gw->store, conv.id, now, NULL);
 	rc = sm_script_reply(x->script, &x->st, msg->text, x->vars.v,
 			     x->vars.n, (time_t)now, &x->res);
 	if (rc < 0) {
@@ -409,7 +435,7 @@ bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 			(long long)conv.id, strerror(-rc));
 		goto done;
 	}
-	store_findings(gw, conv.id, &x->res, now);
+	store_findings(gw, x->script, conv.id, &x->res, now);
 	if (!conv.first_reply_at)
 		conv.first_reply_at = now;
 	conv.last_reply_at = now;
@@ -429,6 +455,30 @@ done:
 out:
 	free(x);
 	return true;
+}
+
+bool gw_dialogue_stop_confirm(struct sm_gw *gw, const char *phone,
+			      char *buf, size_t len)
+{
+	struct sm_store_conversation conv;
+	struct dlg_ctx *x;
+	bool ok = false;
+
+	if (sm_store_conversation_find_open(gw->store, phone, &conv) < 0)
+		return false;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return false;
+	if (ctx_load(gw, &conv, x) < 0)
+		goto out;
+	if (x->script->stop_confirm &&
+	    sm_script_render(x->script, x->script->stop_confirm, x->vars.v,
+			     x->vars.n, buf, len, NULL, 0) == 0)
+		ok = true;
+	vars_free(&x->vars);
+out:
+	free(x);
+	return ok;
 }
 
 void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now)
@@ -540,6 +590,24 @@ done:
 	vars_free(&x->vars);
 out:
 	free(x);
+}
+
+uint64_t gw_dialogue_tick_ms(const struct sm_gw *gw)
+{
+	uint64_t ms = GW_HOUSEKEEP_MS;
+
+	/* A quarter of the shortest delay, so that a short one (a demo, a
+	 * test: "20s") is kept to within a few seconds. */
+	for (size_t i = 0; i < gw->nscripts; i++) {
+		const struct sm_script *s = gw->scripts[i].script;
+		long d[2] = {s->reminder ? s->reminder_after : 0,
+			     s->expire_after};
+
+		for (int j = 0; j < 2; j++)
+			if (d[j] > 0 && (uint64_t)d[j] * 250 < ms)
+				ms = (uint64_t)d[j] * 250;
+	}
+	return ms < GW_DIALOGUE_MS ? GW_DIALOGUE_MS : ms;
 }
 
 static void tick_all(struct sm_gw *gw, int64_t now)

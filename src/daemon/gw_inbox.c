@@ -12,6 +12,7 @@
 
 #include "smsmatch/pdu.h"
 #include "smsmatch/phone.h"
+#include "smsmatch/script.h"
 #include "smsmatch/text.h"
 
 #include "gateway.h"
@@ -36,7 +37,7 @@ static void handle_message(struct sm_gw *gw, int64_t id, int64_t now)
 {
 	struct sm_store_inmsg *msg = malloc(sizeof(*msg));
 	char number[SM_PHONE_MAX], masked[SM_STORE_NUMBER_MAX];
-	char confirm[200];
+	char confirm[SM_SCRIPT_MSG_MAX];
 	int cancelled = 0, rc;
 
 	if (!msg)
@@ -63,6 +64,11 @@ static void handle_message(struct sm_gw *gw, int64_t id, int64_t now)
 		goto out;
 	}
 	rc = sm_store_optout_check(gw->store, number);
+	/* The script of the conversation it answers may word it; read
+	 * before the conversations end. */
+	if (rc == 0 &&
+	    !gw_dialogue_stop_confirm(gw, number, confirm, sizeof(confirm)))
+		optout_confirmation(gw, confirm, sizeof(confirm));
 	if (sm_store_optout_add(gw->store, number, SM_OPTOUT_SMS, now,
 				msg->text, &cancelled) < 0) {
 		sm_logf(&gw->log, SM_LOG_ERR, "cannot record STOP from %s: %s",
@@ -87,7 +93,6 @@ static void handle_message(struct sm_gw *gw, int64_t id, int64_t now)
 		};
 		unsigned parts = 1;
 
-		optout_confirmation(gw, confirm, sizeof(confirm));
 		sm_pdu_measure(confirm, SM_TEXT_AUTO, &parts, NULL, NULL);
 		e.nparts = (int)parts;
 		if (sm_store_enqueue(gw->store, &e, now, NULL) < 0)
