@@ -1060,8 +1060,12 @@ int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 		if (faq && (rc = emit(&r, faq->answer)))
 			return rc;
 	}
-	/* What the reply says about other criteria. */
-	for (size_t i = 0; i < u.nalso && i < SM_ALSO_MAX; i++) {
+	/* What the reply says about other criteria.  Not from free text:
+	 * "je n'ai plus de voiture mais..." in a motivation is the
+	 * candidate's story, not a new answer to the transport question. */
+	for (size_t i = 0; n->kind != SM_ANSWER_TEXT && i < u.nalso &&
+			   i < SM_ALSO_MAX;
+	     i++) {
 		if (!strcmp(u.also[i].criterion, n->criterion))
 			continue;
 		add_finding(&r, &u.also[i], &u, SM_FINDING_ALSO);
