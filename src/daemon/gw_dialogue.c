@@ -53,6 +53,15 @@ static const struct sm_script *campaign_script(struct sm_gw *gw,
 	gw->scripts[gw->nscripts].campaign_id = c->id;
 	gw->scripts[gw->nscripts].script = s;
 	gw->nscripts++;
+	/* Reminders and expiry looked at every quarter of the shortest
+	 * delay (a demo, a test: "20s"), kept over reloads: scripts are
+	 * loaded again only when a conversation needs one. */
+	long d[2] = {s->reminder ? s->reminder_after : 0, s->expire_after};
+	for (int j = 0; j < 2; j++)
+		if (d[j] > 0 && (uint64_t)d[j] * 250 < GW_HOUSEKEEP_MS &&
+		    (!gw->short_tick_ms ||
+		     (uint64_t)d[j] * 250 < gw->short_tick_ms))
+			gw->short_tick_ms = (uint64_t)d[j] * 250;
 	return s;
 }
 
@@ -594,19 +603,8 @@ out:
 
 uint64_t gw_dialogue_tick_ms(const struct sm_gw *gw)
 {
-	uint64_t ms = GW_HOUSEKEEP_MS;
+	uint64_t ms = gw->short_tick_ms ? gw->short_tick_ms : GW_HOUSEKEEP_MS;
 
-	/* A quarter of the shortest delay, so that a short one (a demo, a
-	 * test: "20s") is kept to within a few seconds. */
-	for (size_t i = 0; i < gw->nscripts; i++) {
-		const struct sm_script *s = gw->scripts[i].script;
-		long d[2] = {s->reminder ? s->reminder_after : 0,
-			     s->expire_after};
-
-		for (int j = 0; j < 2; j++)
-			if (d[j] > 0 && (uint64_t)d[j] * 250 < ms)
-				ms = (uint64_t)d[j] * 250;
-	}
 	return ms < GW_DIALOGUE_MS ? GW_DIALOGUE_MS : ms;
 }
 
