@@ -461,6 +461,20 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 	return 0;
 }
 
+int sm_store_tx_begin(struct sm_store *st)
+{
+	if (st->depth)
+		return -EINVAL;
+	return begin(st);
+}
+
+int sm_store_tx_end(struct sm_store *st, int rc)
+{
+	if (st->depth != 1)
+		return -EINVAL;
+	return finish(st, rc);
+}
+
 void sm_store_close(struct sm_store *st)
 {
 	if (!st)

@@ -33,6 +33,8 @@ struct sm_store {
 	sqlite3 *db;			    /* the connection */
 	struct stmt_slot cache[STMT_CACHE]; /* prepared statements */
 	int ncache;			    /* slots used */
+	int depth;			    /* transactions open: 0 none, 1
+					     * BEGIN, more: SAVEPOINTs in it */
 	char errmsg[256];		    /* last SQLite error text */
 };
 
@@ -238,12 +240,27 @@ static inline int fetch_int(struct sm_store *st, int64_t *v, const char *sql,
 
 static inline int begin(struct sm_store *st)
 {
-	return exec(st, "BEGIN IMMEDIATE", "");
+	int rc;
+
+	/* Inside sm_store_tx_begin(): a savepoint of the open transaction,
+	 * so that a failed call still undoes only its own changes. */
+	rc = exec(st, st->depth ? "SAVEPOINT call" : "BEGIN IMMEDIATE", "");
+	if (rc == 0)
+		st->depth++;
+	return rc;
 }
 
 /* Commit when @rc >= 0, else roll back.  Returns @rc or the commit error. */
 static inline int finish(struct sm_store *st, int rc)
 {
+	if (st->depth > 1) {
+		st->depth--;
+		if (rc < 0)
+			exec(st, "ROLLBACK TO call", "");
+		exec(st, "RELEASE call", "");
+		return rc;
+	}
+	st->depth = 0;
 	if (rc >= 0) {
 		int c = exec(st, "COMMIT", "");
 		if (c == 0)

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# dialogue_latency.sh - from a candidate's reply to the next question
+# queued, without LLM: bench/bench_dialogue.c (the daemon's own reply
+# handler on a campaign of conf/scripts/aide-soignant.conf) built against
+# $BUILD/libsmsmatch.a and the daemon's sources, run with the database on
+# disk ($DISK_DIR, default /var/tmp) and on tmpfs (/dev/shm).  Prints p50,
+# p90, p99 and the worst of the wall-clock time and of the CPU time per
+# reply (goal: p99 under 1 ms).  Figures only: nothing is asserted.
+#
+#   BUILD=build bench/dialogue_latency.sh [N]    3 N replies (default 400)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+BUILD=${BUILD:-$root/build}
+N=${1:-400}
+make -C "$root" --no-print-directory BUILD="$BUILD" "$BUILD/libsmsmatch.a" >/dev/null
+bin="$BUILD/bench/bench_dialogue"
+mkdir -p "$(dirname "$bin")"
+# shellcheck disable=SC2046 # pkg-config's words are separate flags
+gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$root/include" \
+	$(pkg-config --cflags jansson) \
+	"$here/bench_dialogue.c" "$root"/src/daemon/gateway.c \
+	"$root"/src/daemon/gw_dialogue.c "$root"/src/daemon/gw_inbox.c \
+	"$root"/src/daemon/gw_modem.c "$BUILD/libsmsmatch.a" \
+	$(pkg-config --libs libserialport gammu jansson libconfig sqlite3 xlsxwriter) \
+	-lm -o "$bin"
+echo "== reply -> next question queued: $((3 * N)) replies, $N candidates, no LLM"
+echo "   ($(nproc) CPUs, $(date -u +%FT%TZ))"
+for d in "${DISK_DIR:-/var/tmp}" /dev/shm; do
+	[ -d "$d" ] && [ -w "$d" ] || continue
+	echo "-- database in $d ($(stat -f -c %T "$d"))"
+	"$bin" "$d" "$root/conf/scripts/aide-soignant.conf" "$N"
+done
