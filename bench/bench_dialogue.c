@@ -74,6 +74,7 @@ int main(int argc, char **argv)
 	size_t n, k = 0;
 	int rc;
 
+	sm_gw_malloc_tune(); /* as smsmatchd's main() */
 	if (argc < 3) {
 		fprintf(stderr, "usage: bench_dialogue DIR SCRIPT [N]\n");
 		return 2;
