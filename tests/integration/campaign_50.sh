@@ -21,16 +21,20 @@ if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 . "${SRCDIR:-.}/tests/integration/lib/daemon.sh"
 C50="python3 $SRCDIR/tests/integration/lib/campaign50.py"
-REMIND=12 # reminder_after, seconds
-EXPIRE=30 # expire_after, seconds
+# reminder_after and expire_after, seconds: the window must close before
+# the reminders fall due, and ASan makes everything slower.
+REMIND=${SAN:+25}
+REMIND=${REMIND:-15}
+EXPIRE=$((REMIND + 20))
 
 LONG="J'ai travaillé huit ans comme agent de service dans un EHPAD à Woippy et je voyais chaque jour le travail des aides-soignantes auprès des résidents. Je n'ai plus de voiture depuis cet hiver mais le bus passe devant chez moi. Ce qui me plait le plus, c'est le contact, prendre le temps avec les personnes âgées, les aider à garder leur autonomie et leur dignité. Je suis prête à reprendre les études."
 # The expectations: profile, how many, status, then each question's
 # criterion=value:"reply" ("text": the reply itself is the value).
-# @late: answers only after the reminder; @silent: never answers.
-$C50 gen "$T" >"$T/n" <<PROFILES
+# @lateN: the Nth question answered only after the reminder; @silent:
+# never answers.  Each reply comes 1 s after its question.
+DELAY=1s $C50 gen "$T" >"$T/n" <<PROFILES
 silent      1 no_answer   @silent
-late        3 compatible  @late consent=yes:"oui pardon pour le retard" interest=yes:"oui ça m'intéresse" available=yes:"oui dispo" transport=car:"1 voiture" childcare=not_needed:"non" prerequisites=yes:"oui à jour" selection_test=yes:"oui" motivation=text:"J'ai envie d'un métier qui a du sens."
+late        3 compatible  @late1 consent=yes:"oui pardon pour le retard" interest=yes:"oui ça m'intéresse" available=yes:"oui dispo" transport=car:"1 voiture" childcare=not_needed:"non" prerequisites=yes:"oui à jour" selection_test=yes:"oui" motivation=text:"J'ai envie d'un métier qui a du sens."
 keen       13 compatible  consent=yes:"Bonjour, oui avec plaisir" interest=yes:"ouiii très intéressée 👍" available=yes:"oui dispo" transport=car:"1 j'ai ma voiture" childcare=not_needed:"non pas d'enfants" prerequisites=yes:"oui à jour" selection_test=yes:"oui bien sûr" motivation=text:"J'aime aider les autres, j'ai soigné ma grand-mère."
 long        1 compatible  consent=yes:"oui" interest=yes:"oui ça m'intéresse" available=yes:"oui je suis dispo" transport=car:"en voiture" childcare=not_needed:"pas d'enfants" prerequisites=yes:"oui ils sont à jour" selection_test=yes:"d'accord" motivation=text:"$LONG"
 bus         6 compatible  consent=yes:"ok" interest=yes:"oui bien sûr" available=yes:"oui" transport=public:"2 en bus" childcare=solved:"2 c'est organisé" prerequisites=yes:"oui a jour" selection_test=yes:"oui pas de souci" motivation=text:"Je veux un métier utile aux autres."
@@ -42,7 +46,7 @@ callback    2 incomplete  consent=yes:"oui" interest=yes:"oui très intéressé"
 not_keen    4 declined    consent=yes:"oui" interest=no:"non merci pas pour moi"
 no_consent  2 declined    consent=no:"non merci"
 busy        3 not_met     consent=yes:"oui" interest=yes:"oui ça m'intéresse" available=no:"non je travaille à cette période"
-stop        1 opted_out   consent=yes:"oui"
+stop        1 opted_out   @late2 consent=yes:"oui" interest=yes:"oui ça m'intéresse"
 PROFILES
 [ "$(cat "$T/n")" = 50 ] || fail "50 candidates expected, got $(cat "$T/n")"
 
@@ -51,7 +55,7 @@ sed -e "s/^reminder_after = \"2d\";/reminder_after = \"${REMIND}s\";/" \
 	-e "s/^expire_after = \"5d\";/expire_after = \"${EXPIRE}s\";/" \
 	"$SRCDIR/conf/scripts/aide-soignant.conf" >"$T/a.conf"
 grep -q "reminder_after = \"${REMIND}s\"" "$T/a.conf" || fail "a.conf"
-# Campaign B and C: the forklift script, its own STOP confirmation.
+# Campaigns B, C and D: the forklift script, its own STOP confirmation.
 sed -e 's/^stop_confirm = "C.est noté,/stop_confirm = "Cariste : c'"'"'est noté,/' \
 	"$SRCDIR/conf/scripts/cariste.conf" >"$T/b.conf"
 grep -q '^stop_confirm = "Cariste' "$T/b.conf" || fail "b.conf"
@@ -64,13 +68,13 @@ SILENT=$(phone_of silent)
 P=+33699000001 # in campaign B, answers while it is paused
 Q=+33699000002 # in campaign C, answers after it closed
 cat >>"$T/cand.script" <<SCRIPT
-$S 100ms "formation cariste peut" "STOP"
-$P 6s "formation cariste peut" "oui je suis intéressé"
-$Q 6s "formation cariste peut" "oui avec plaisir"
+$S 1s "formation cariste peut" "STOP"
+$P 10s "formation cariste peut" "oui je suis intéressé"
+$Q 10s "formation cariste peut" "oui avec plaisir"
 SCRIPT
-printf 'identifiant;prénom;nom;téléphone\nB1;Sami;Stop;%s\nB2;Paula;Pause;%s\n' \
-	"$S" "$P" >"$T/b.csv"
+printf 'identifiant;prénom;nom;téléphone\nB1;Paula;Pause;%s\n' "$P" >"$T/b.csv"
 printf 'identifiant;prénom;nom;téléphone\nC1;Quentin;Close;%s\n' "$Q" >"$T/c.csv"
+printf 'identifiant;prénom;nom;téléphone\nD1;Sami;Stop;%s\n' "$S" >"$T/d.csv"
 
 for m in m1 m2 m3; do
 	dt_sim $m --script "$T/cand.script" --report-delay-ms 50
@@ -81,17 +85,22 @@ new_campaign() { # NAME SCRIPT TRADE
 		--start 2027-03-01 --end 2027-09-30 --place "IFSI Metz" \
 		--seats 12 --prerequisite "vaccins à jour"
 }
-A=$(new_campaign "Aide-soignant Metz" "$T/a.conf" aide-soignant) || fail "campaign A"
+# B and C first: their candidates are contacted first (oldest import).
 B=$(new_campaign "Cariste Metz" "$T/b.conf" cariste) || fail "campaign B"
 C=$(new_campaign "Cariste Thionville" "$T/b.conf" cariste) || fail "campaign C"
-sm candidates import "$T/a.csv" --campaign "$A" >/dev/null || fail "import A"
-sm candidates import "$T/b.csv" --campaign "$B" >/dev/null || fail "import B"
-sm candidates import "$T/c.csv" --campaign "$C" >/dev/null || fail "import C"
-sm campaign start "$A" >/dev/null || fail "campaign start A"
-dt_daemon_start
+A=$(new_campaign "Aide-soignant Metz" "$T/a.conf" aide-soignant) || fail "campaign A"
+D=$(new_campaign "Cariste Hagondange" "$T/b.conf" cariste) || fail "campaign D"
+for x in b:$B c:$C a:$A d:$D; do
+	sm candidates import "$T/${x%%:*}.csv" --campaign "${x#*:}" >/dev/null ||
+		fail "import ${x%%:*}"
+done
+for x in $B $C $A; do
+	sm campaign start "$x" >/dev/null || fail "campaign start $x"
+done
 T0=$SECONDS # no first contact before: no reminder due before T0 + REMIND
+dt_daemon_start
 dt_wait_ready 3
-ok "campaign A started: 50 candidates, 3 modems"
+ok "campaigns A (50 candidates), B and C started, 3 modems"
 
 sent() { # NUMBER PATTERN: messages the simulators got for NUMBER
 	$C50 count "$T"/m?.jsonl -- "$@"
@@ -99,24 +108,20 @@ sent() { # NUMBER PATTERN: messages the simulators got for NUMBER
 at_least() { # N NUMBER PATTERN
 	[ "$(sent "$2" "$3")" -ge "$1" ]
 }
-# S is in the middle of campaign A: then campaign B texts S too.
-dt_wait 60 "the stop candidate gets A's second question" \
-	at_least 1 "$S" "Cela vous intéresse"
-sm campaign start "$B" >/dev/null || fail "campaign start B"
-sm campaign start "$C" >/dev/null || fail "campaign start C"
-# B's and C's first contacts queue behind A's: all of A's are out then.
 dt_wait 30 "B and C's first contacts" \
 	eval 'at_least 1 $P "formation cariste" && at_least 1 $Q "formation cariste"'
 sm campaign pause "$B" >/dev/null || fail "campaign pause B"
 sm campaign close "$C" >/dev/null || fail "campaign close C"
 ok "B paused and C closed before their candidates answer"
-python3 - "$T" <<'PY' || fail "A's 50 first contacts"
+first_contacts() {
+	python3 - "$T" <<'PY'
 import json, glob, sys
 n = sum(1 for f in glob.glob(sys.argv[1] + "/m?.jsonl") for l in open(f)
         if "formation aide-soignant peut" in json.loads(l)["text"])
 sys.exit(0 if n == 50 else 1)
 PY
-
+}
+dt_wait 30 "A's 50 first contacts" first_contacts
 # Close the sending window (an hour twelve hours away) before the
 # reminders fall due.
 reloads() { grep -c 'configuration reloaded' "$DERR" || true; }
@@ -161,6 +166,14 @@ dt_wait 30 "the reminder to the silent candidate" \
 	at_least 1 "$SILENT" "nous attendons votre réponse"
 ok "window open again: reminders out"
 
+# S answered the interest question after the reminder and is asked the
+# next one: campaign D texts S too, and S answers D with STOP.
+dt_wait 30 "the stop candidate gets A's third question" \
+	at_least 1 "$S" "Serez-vous disponible"
+sm campaign start "$D" >/dev/null || fail "campaign start D"
+dt_wait 30 "the STOP confirmation" at_least 1 "$S" "^Cariste : c'est noté"
+ok "campaign D texted the stop candidate, who answered STOP"
+
 open_in_a() {
 	python3 "$TOOLS/dtcheck.py" db "$T/smsmatch.db" \
 		"SELECT count(*) FROM conversations WHERE campaign_id = $A AND outcome = 'open'"
@@ -193,12 +206,12 @@ assert long in html.unescape(xml), "xlsx"
 PY
 ok "a ${#LONG}-character motivation whole in csv, xlsx, html and json"
 
-# STOP: both conversations of S ended, one confirmation (B's wording).
+# STOP: both conversations of S ended, one confirmation (D's wording).
 conf_txt="Cariste : c'est noté, vous ne recevrez plus de SMS de Agence de test."
 [ "$(sent "$S" "^Cariste : c'est noté")" = 1 ] ||
 	fail "STOP confirmation: $(sent "$S" "^Cariste : c'est noté") times"
-[ "$(sent "$S" '.*')" = 4 ] ||
-	fail "to $S: $(sent "$S" '.*') messages (want A's consent and interest, B's consent, the confirmation)"
+[ "$(sent "$S" '.*')" = 6 ] ||
+	fail "to $S: $(sent "$S" '.*') messages (want A's consent, interest, reminder and availability, D's consent, the confirmation)"
 outcomes=$(python3 "$TOOLS/dtcheck.py" db "$T/smsmatch.db" \
 	"SELECT group_concat(outcome, ',') FROM conversations WHERE phone = '$S'")
 [ "$outcomes" = "opted_out,opted_out" ] || fail "conversations of $S: $outcomes"

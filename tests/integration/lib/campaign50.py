@@ -13,11 +13,13 @@
 #
 # A profile line: "name count status group answers..." where each answer
 # is "criterion=value:reply text" (the reply to that question; value "-"
-# when the criterion must stay unanswered), "@late" (answers only after
-# the reminder), "@silent" (never answers).  Each candidate's replies are
+# when the criterion must stay unanswered), "@lateN" (the Nth question is
+# answered only after the reminder), "@silent" (never answers).  Replies
+# come DELAY (environment, default 1s) after the question.  Each candidate's replies are
 # made unique (a suffix per candidate): the same text from the same
 # number in the same second is one SMS to the deduplication.
 import json
+import os
 import re
 import sys
 
@@ -45,10 +47,10 @@ def parse_profiles(lines):
         if not line or line.startswith("#"):
             continue
         name, count, status, rest = line.split(None, 3)
-        answers, late, silent = [], False, False
+        answers, late, silent = [], 0, False
         for part in re.findall(r'(@\w+|\w+=[\w-]+:"[^"]*")', rest):
-            if part == "@late":
-                late = True
+            if part.startswith("@late"):
+                late = int(part[5:])
             elif part == "@silent":
                 silent = True
             else:
@@ -63,6 +65,7 @@ def parse_profiles(lines):
 
 def gen(d):
     profiles = parse_profiles(sys.stdin)
+    delay = os.environ.get("DELAY", "1s")
     cands, n = [], 0
     with open(f"{d}/a.csv", "w", encoding="utf-8") as csv, \
             open(f"{d}/cand.script", "w", encoding="utf-8") as sc:
@@ -85,12 +88,12 @@ def gen(d):
                     # unique per candidate and per question
                     reply = text.replace("{n}", str(n))
                     pattern = QUESTIONS[c]
-                    if p["late"] and i == 0:
-                        # the first question goes unanswered: the
-                        # reminder gets the answer
+                    if p["late"] == i + 1:
+                        # that question goes unanswered: the reminder
+                        # gets the answer
                         pattern = REMINDER
                     reply = reply.replace('"', "'")
-                    sc.write(f'{phone} 100ms "{pattern}" "{reply}"\n')
+                    sc.write(f'{phone} {delay} "{pattern}" "{reply}"\n')
                     if value != "-":
                         crit[c] = {"value": value, "raw": reply}
                 cands.append({"phone": phone, "first_name": first,
