@@ -701,8 +701,7 @@ int sm_store_conversation_find_open(struct sm_store *st, const char *phone,
 	rc = query(st, &s,
 		   "SELECT " CONV_COLS " FROM conversations"
 		   " WHERE phone = ? AND outcome = 'open' AND campaign_id IN"
-		   "  (SELECT id FROM campaigns"
-		   "   WHERE state IN ('running', 'paused'))"
+		   "  (SELECT id FROM campaigns WHERE state <> 'closed')"
 		   " ORDER BY last_sent_at DESC, started_at DESC, id DESC"
 		   " LIMIT 1",
 		   "s", phone);

@@ -180,9 +180,9 @@ int sm_store_conversation_add(struct sm_store *st,
 			      int64_t *id);
 int sm_store_conversation_get(struct sm_store *st, int64_t id,
 			      struct sm_store_conversation *out);
-/* The open conversation of @phone in a running or paused campaign, the
- * one texted last first (the one a reply most likely answers).  -ENOENT
- * if none: a reply to a closed campaign stays in the inbox. */
+/* The open conversation of @phone in a campaign not closed, the one
+ * texted last first (the one a reply most likely answers).  -ENOENT if
+ * none: a reply to a closed campaign stays in the inbox. */
 int sm_store_conversation_find_open(struct sm_store *st, const char *phone,
 				    struct sm_store_conversation *out);
 /* Cancel the reminders of conversation @conversation_id still waiting
