@@ -1009,13 +1009,8 @@ int sm_store_cancel(struct sm_store *st, int64_t id, int64_t now,
 		return rc;
 	if ((rc = begin(st)))
 		return rc;
-	rc = exec(st,
-		  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
-		  " claimed_by = NULL, last_error = ? WHERE id = ?"
-		  " AND (state = 'queued' OR (state = 'claimed' AND NOT EXISTS"
-		  "  (SELECT 1 FROM outbox_parts p WHERE p.msg_id = outbox.id"
-		  "   AND p.state = 'writing')))",
-		  "isi", now, reason ? reason : "cancelled", id);
+	rc = exec(st, SQL_OUTBOX_CANCEL " AND id = ?", "isi", now,
+		  reason ? reason : "cancelled", id);
 	if (rc == 0 && sqlite3_changes(st->db) == 0) {
 		rc = fetch_int(st, &one, "SELECT 1 FROM outbox WHERE id = ?",
 			       "i", id);
@@ -1674,14 +1669,10 @@ int sm_store_optout_add(struct sm_store *st, const char *number,
 	 * gets -ECANCELED from sm_store_part_writing(). */
 	if (rc == 0)
 		rc = exec(st,
-			  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
-			  " claimed_by = NULL, last_error = 'opted out'"
-			  " WHERE recipient = ? AND (flags & ?) = 0"
-			  " AND (state = 'queued' OR (state = 'claimed'"
-			  "  AND NOT EXISTS (SELECT 1 FROM outbox_parts p"
-			  "   WHERE p.msg_id = outbox.id"
-			  "   AND p.state = 'writing')))",
-			  "isi", at, number, (int64_t)SM_OUT_F_OPTOUT_CONFIRM);
+			  SQL_OUTBOX_CANCEL
+			  " AND recipient = ? AND (flags & ?) = 0",
+			  "issi", at, "opted out", number,
+			  (int64_t)SM_OUT_F_OPTOUT_CONFIRM);
 	if (rc == 0 && cancelled)
 		*cancelled = sqlite3_changes(st->db);
 	return finish(st, rc);

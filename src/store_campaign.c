@@ -719,13 +719,9 @@ int sm_store_conversation_cancel_reminders(struct sm_store *st,
 	if ((rc = begin(st)))
 		return rc;
 	rc = exec(st,
-		  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
-		  " claimed_by = NULL, last_error = 'answered'"
-		  " WHERE conversation_id = ? AND kind = 'reminder'"
-		  " AND (state = 'queued' OR (state = 'claimed' AND NOT EXISTS"
-		  "  (SELECT 1 FROM outbox_parts p WHERE p.msg_id = outbox.id"
-		  "   AND p.state = 'writing')))",
-		  "ii", now, conversation_id);
+		  SQL_OUTBOX_CANCEL
+		  " AND conversation_id = ? AND kind = 'reminder'",
+		  "isi", now, "answered", conversation_id);
 	if (rc == 0 && count)
 		*count = sqlite3_changes(st->db);
 	return finish(st, rc);

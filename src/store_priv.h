@@ -44,6 +44,19 @@ struct sm_store {
  * Map a stored name back to its enum value through @name_of over 0..@n-1.
  * The schema's CHECK constraints keep other names out; 0 if one got in.
  */
+/*
+ * SQL: cancel the outbox rows a cancellation may still stop: queued, or
+ * claimed with no part in the writing window (the sender then gets
+ * -ECANCELED from sm_store_part_writing()).  Binds final_at and
+ * last_error; the caller appends " AND ..." to choose the rows.
+ */
+#define SQL_OUTBOX_CANCEL                                                   \
+	"UPDATE outbox SET state = 'cancelled', final_at = ?,"              \
+	" claimed_by = NULL, last_error = ?"                                \
+	" WHERE (state = 'queued' OR (state = 'claimed' AND NOT EXISTS"     \
+	"  (SELECT 1 FROM outbox_parts p WHERE p.msg_id = outbox.id"        \
+	"   AND p.state = 'writing')))"
+
 static inline int parse_name(const unsigned char *s, int n,
 			     const char *(*name_of)(int))
 {
