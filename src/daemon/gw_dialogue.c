@@ -618,8 +618,14 @@ static void tick_all(struct sm_gw *gw, int64_t now)
 
 		sm_store_conversations_list(gw->store, camps.ids[i],
 					    collect_open, &convs);
-		for (size_t j = 0; j < convs.n; j++)
+		for (size_t j = 0; j < convs.n; j++) {
+			/* One commit for the reminder and the state. */
+			int tx = sm_store_tx_begin(gw->store);
+
 			tick_one(gw, convs.ids[j], camps.flags[i], now);
+			if (tx == 0)
+				sm_store_tx_end(gw->store, 0);
+		}
 		free(convs.ids);
 		free(convs.flags);
 	}
@@ -640,8 +646,14 @@ void gw_dialogue_pass(struct sm_gw *gw, int64_t now, bool ticks)
 			sm_store_candidates_uncontacted(
 				gw->store, DLG_FIRST_CONTACTS_PER_PASS,
 				collect_candidate, &b);
-		for (size_t i = 0; i < b.n; i++)
+		for (size_t i = 0; i < b.n; i++) {
+			/* One commit for the conversation and its message. */
+			int tx = sm_store_tx_begin(gw->store);
+
 			started += contact_one(gw, &b.rows[i], now);
+			if (tx == 0)
+				sm_store_tx_end(gw->store, 0);
+		}
 		free(b.rows);
 	}
 	if (started)
