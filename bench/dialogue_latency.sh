@@ -10,6 +10,9 @@
 # reply (goal: p99 under 1 ms).  Figures only: nothing is asserted.
 #
 #   BUILD=build bench/dialogue_latency.sh [N]    3 N replies (default 400)
+#
+# With SAN=1 (a $BUILD made with `make SAN=1`), the bench is built with the
+# same sanitizers: its figures are then meaningless, but it runs.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -19,7 +22,10 @@ make -C "$root" --no-print-directory BUILD="$BUILD" "$BUILD/libsmsmatch.a" >/dev
 bin="$BUILD/bench/bench_dialogue"
 mkdir -p "$(dirname "$bin")"
 # shellcheck disable=SC2046 # pkg-config's words are separate flags
-gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$root/include" \
+san=
+[ "${SAN:-}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+# shellcheck disable=SC2086 # $san: separate flags
+gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $san -I"$root/include" \
 	$(pkg-config --cflags jansson) \
 	"$here/bench_dialogue.c" "$root"/src/daemon/gateway.c \
 	"$root"/src/daemon/gw_dialogue.c "$root"/src/daemon/gw_inbox.c \
