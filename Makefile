@@ -4,7 +4,7 @@
 #
 #   make            build/smsmatch, build/smsmatchd, build/smsmatch-modemsim
 #   make check      every test, then every test again under ASan + UBSan
-#   make demo       a real run on simulated modems
+#   make demo       a whole campaign on two simulated modems (~50 s)
 #   make deps       install the missing Debian packages (make calls it)
 #   make fuzz       each fuzz target for FUZZ_SECONDS (libFuzzer, clang)
 #   make bench      the benchmarks under bench/

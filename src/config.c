@@ -1362,8 +1362,8 @@ static int s_link(struct ctx *c, const config_setting_t *group,
 
 /*
  * A duration "2d", "36h", "90m", "1d12h", "20s" into *@secs (1 second to
- * 60 days; seconds are for tests and demos).  Returns 1, 0 when absent, or
- * -EINVAL.
+ * 60 days; seconds are for demonstrations and tests).  Returns 1, 0 when
+ * absent, or -EINVAL.
  */
 static int s_duration(struct ctx *c, const config_setting_t *group,
 		      const char *name, long *secs)

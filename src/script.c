@@ -69,7 +69,7 @@ static const struct sm_script_var std_vars[] = {
 	{"nom", "Dupont-Moreau"},
 	{"formation", "Auxiliaire de vie sociale"},
 	{"date_debut", "lundi 12 janvier"},
-	{"date_fin", "vendredi 26 juin"},
+	{"date_fin", "vendredi 26 juin 2027"},
 	{"lieu", "AFPA de Colmar, 4 rue des Jardins"},
 	{"places", "12"},
 	{"agence", "France Travail Colmar"},
@@ -1060,9 +1060,9 @@ int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 		if (faq && (rc = emit(&r, faq->answer)))
 			return rc;
 	}
-	/* What the reply says about other criteria.  Not from free text:
-	 * "je n'ai plus de voiture mais..." in a motivation is the
-	 * candidate's story, not a new answer to the transport question. */
+	/* What the reply says about other criteria; not a text answer: the
+	 * candidate's own story ("j'ai accompagné ma grand-mère") answers
+	 * the question asked, not the transport one. */
 	for (size_t i = 0; n->kind != SM_ANSWER_TEXT && i < u.nalso &&
 			   i < SM_ALSO_MAX;
 	     i++) {

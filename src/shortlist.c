@@ -39,6 +39,7 @@ static const struct label criterion_labels[] = {
 	{"prerequisites", "prérequis"},
 	{"motivation", "motivation"},
 	{"callback", "rappel"},
+	{"selection_test", "sélection"},
 };
 
 /* Values read per criterion first ("transport=help_needed"), then alone. */

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * text.c - UTF-8 validation, folding of French SMS text to comparable ASCII,
- * and the global keywords every conversation honours (STOP, AIDE).
+ * the global keywords every conversation honours (STOP, AIDE), and dates
+ * written in French for the candidates ("lundi 15 mars").
  */
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "smsmatch/text.h"
@@ -156,4 +159,76 @@ enum sm_keyword sm_text_keyword(const char *text)
 	if (words == 1 && word_in(folded, strlen(folded), help_words))
 		return SM_KEYWORD_HELP;
 	return SM_KEYWORD_NONE;
+}
+
+/* ---- dates in French, without a locale */
+
+/* Parse "YYYY-MM-DD" strictly: 1600..9999, a real day of that month. */
+static bool iso_date(const char *s, int *y, int *m, int *d)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			return false;
+	if (s[10])
+		return false;
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	     (s[3] - '0');
+	*m = (s[5] - '0') * 10 + (s[6] - '0');
+	*d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (*y < 1600 || *m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1])
+		return false;
+	if (*m == 2 && *d == 29 &&
+	    !((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0))
+		return false;
+	return true;
+}
+
+/* 0 for Sunday ... 6 for Saturday (Sakamoto's method). */
+static int weekday(int y, int m, int d)
+{
+	static const int t[12] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+
+	if (m < 3)
+		y--;
+	return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+int sm_text_date_fr(const char *iso, bool year, char *out, size_t len)
+{
+	static const char *const days[7] = {"dimanche", "lundi", "mardi",
+					    "mercredi", "jeudi", "vendredi",
+					    "samedi"};
+	/* é is in the GSM alphabet, û is not: "août" goes in UCS-2. */
+	static const char *const months[12] = {
+		"janvier", "février", "mars",	   "avril",
+		"mai",	   "juin",    "juillet",   "août",
+		"septembre", "octobre", "novembre", "décembre"};
+	int y, m, d;
+
+	if (!len)
+		return -EINVAL;
+	if (!iso_date(iso, &y, &m, &d)) {
+		snprintf(out, len, "%s", iso);
+		return -EINVAL;
+	}
+	if (year)
+		snprintf(out, len, "%s %d%s %s %d", days[weekday(y, m, d)], d,
+			 d == 1 ? "er" : "", months[m - 1], y);
+	else
+		snprintf(out, len, "%s %d%s %s", days[weekday(y, m, d)], d,
+			 d == 1 ? "er" : "", months[m - 1]);
+	return 0;
+}
+
+int sm_text_date_range_fr(const char *start, const char *end, char *out_start,
+			  char *out_end, size_t len)
+{
+	bool same_year = strlen(start) >= 4 && strncmp(start, end, 4) == 0;
+	int a = sm_text_date_fr(start, !same_year, out_start, len);
+	int b = sm_text_date_fr(end, true, out_end, len);
+
+	return a ? a : b;
 }

@@ -273,6 +273,14 @@ int sm_export_csv(const struct sm_shortlist *sl, FILE *out);
 int sm_export_json(const struct sm_shortlist *sl, FILE *out);
 
 /*
+ * A table for a terminal (UTF-8): the campaign and the funnel, then one
+ * line per candidate in rank order (rank, status, name, phone, the reading
+ * of each criterion but consent and free-text ones, cells cut with "…"),
+ * each row's flags on the lines below it ("! ...").
+ */
+int sm_export_text(const struct sm_shortlist *sl, FILE *out);
+
+/*
  * One self-contained printable HTML page (inline CSS, A4 print styles):
  * the campaign, the funnel, the ranked table with the candidate's words
  * and flags, an empty decision column, then each transcript on its own

@@ -43,4 +43,23 @@ enum sm_keyword {
  */
 enum sm_keyword sm_text_keyword(const char *text);
 
+/*
+ * A date "YYYY-MM-DD" (the store's form) as a French candidate reads it:
+ * "lundi 15 mars", "lundi 1er mars", with " 2027" after it when @year.
+ * No locale: the day and month names are in a table, the weekday is
+ * computed (Gregorian calendar, years 1600 to 9999).  Into @out (@len
+ * bytes, NUL-terminated; 32 bytes always suffice).  Returns 0, or -EINVAL
+ * (and @iso copied as it is, cut to @len) when @iso is not a valid date.
+ */
+int sm_text_date_fr(const char *iso, bool year, char *out, size_t len);
+
+/*
+ * The dates of a range as a template shows them in "du {date_debut} au
+ * {date_fin}": "lundi 15 mars" and "vendredi 9 avril 2027", the year
+ * after the start date too when the years differ.  Each into its buffer
+ * (@len bytes each).  Returns 0 or -EINVAL (a date kept as it is).
+ */
+int sm_text_date_range_fr(const char *start, const char *end, char *out_start,
+			  char *out_end, size_t len);
+
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * shortlist.c - `smsmatch shortlist ID [--format csv|xlsx|json|html]
+ * shortlist.c - `smsmatch shortlist ID [--format csv|xlsx|json|html|text]
  * [-o FILE]`: the advisor's ranked shortlist of a campaign, exported.
  *
  * Reads the configuration for the database and the time zone, builds the
@@ -21,7 +21,7 @@
 #include "smsmatch/store.h"
 
 static const char shortlist_usage[] =
-	"Usage: smsmatch shortlist ID [--format csv|xlsx|json|html] "
+	"Usage: smsmatch shortlist ID [--format csv|xlsx|json|html|text] "
 	"[-o FILE]\n"
 	"\n"
 	"The ranked shortlist of campaign ID: one row per candidate, ranked "
@@ -41,10 +41,11 @@ static const char shortlist_usage[] =
 	"\n"
 	"  --format F   csv (default: UTF-8 with BOM, ';', for a French "
 	"Excel),\n"
-	"               xlsx (needs -o), json, html (printable page)\n"
+	"               xlsx (needs -o), json, html (printable page),\n"
+	"               text (a table to read in a terminal)\n"
 	"  -o FILE      write to FILE (default: standard output)\n";
 
-enum fmt { FMT_CSV, FMT_XLSX, FMT_JSON, FMT_HTML };
+enum fmt { FMT_CSV, FMT_XLSX, FMT_JSON, FMT_HTML, FMT_TEXT };
 
 static int sl_err(const char *msg)
 {
@@ -61,6 +62,8 @@ static int write_text(const struct sm_shortlist *sl, enum fmt f, FILE *out)
 		return sm_export_json(sl, out);
 	case FMT_HTML:
 		return sm_export_html(sl, out);
+	case FMT_TEXT:
+		return sm_export_text(sl, out);
 	case FMT_XLSX:
 		break;
 	}
@@ -161,10 +164,12 @@ int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g)
 		f = FMT_JSON;
 	else if (strcmp(fmt_arg, "html") == 0)
 		f = FMT_HTML;
+	else if (strcmp(fmt_arg, "text") == 0)
+		f = FMT_TEXT;
 	else {
 		fprintf(stderr,
 			"smsmatch: shortlist: unknown format '%s' "
-			"(csv, xlsx, json, html)\n",
+			"(csv, xlsx, json, html, text)\n",
 			fmt_arg);
 		return SM_EXIT_USAGE;
 	}

@@ -130,7 +130,7 @@ static void dialogue_cb(struct sm_loop *loop, void *data)
 {
 	struct sm_gw *gw = data;
 	uint64_t ms = sm_clock_ms();
-	bool ticks = ms - gw->last_ticks_ms >= gw_dialogue_tick_ms(gw);
+	bool ticks = ms - gw->last_ticks_ms >= gw->ticks_ms;
 
 	if (!gw->stopping) {
 		gw_dialogue_pass(gw, sm_gw_now(), ticks);
@@ -223,6 +223,7 @@ int sm_gw_start(struct sm_gw *gw, char *err, size_t errlen)
 					   poll_cb, gw);
 	gw->housekeep_timer = sm_loop_add_timer(gw->loop, sm_clock_ms(),
 						housekeep_cb, gw);
+	gw->ticks_ms = GW_HOUSEKEEP_MS;
 	gw->dialogue_timer = sm_loop_add_timer(gw->loop, sm_clock_ms(),
 					       dialogue_cb, gw);
 	if (gw->poll_timer < 0 || gw->housekeep_timer < 0 ||

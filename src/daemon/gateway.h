@@ -98,8 +98,9 @@ struct sm_gw {
 	size_t nscripts;		  /* how many */
 	int dialogue_timer;		  /* first contacts timer id */
 	uint64_t last_ticks_ms;		  /* last reminders/expiry pass */
-	uint64_t short_tick_ms;		  /* a script's short delays want
-					   * passes this often; 0: default */
+	uint64_t ticks_ms;		  /* their period: GW_HOUSEKEEP_MS,
+					   * shorter for a script with
+					   * durations in seconds */
 };
 
 /* src/daemon/gateway.c */
@@ -152,10 +153,6 @@ bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 bool gw_dialogue_stop_confirm(struct sm_gw *gw, const char *phone,
 			      char *buf, size_t len);
 void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now);
-/* How often reminders and expiry are looked at: GW_HOUSEKEEP_MS, less
- * when a script loaded since the start has short delays (a quarter of
- * the shortest), never below GW_DIALOGUE_MS. */
-uint64_t gw_dialogue_tick_ms(const struct sm_gw *gw);
 void gw_dialogue_unreachable(struct sm_gw *gw, int64_t conversation_id,
 			     int64_t now);
 void gw_dialogue_forget_scripts(struct sm_gw *gw);

@@ -22,12 +22,36 @@
 #include "smsmatch/script.h"
 #include "smsmatch/store_campaign.h"
 
+#include "smsmatch/text.h"
+
 #include "gateway.h"
 
 /* First contacts queued per pass: enough to keep every modem busy. */
 #define DLG_FIRST_CONTACTS_PER_PASS 50
 
 /* ---- scripts, one per campaign, loaded on first use */
+
+/*
+ * Reminders and expiry are looked at every GW_HOUSEKEEP_MS; a script whose
+ * reminder or expiry is shorter than four such periods (a demonstration,
+ * a test: "20s") brings the period down to a quarter of it, not under
+ * GW_DIALOGUE_MS, so they come on time give or take a quarter.
+ */
+static void ticks_fit(struct sm_gw *gw, const struct sm_script *s)
+{
+	const long d[] = {s->reminder ? s->reminder_after : 0, s->expire_after};
+
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t ms = (uint64_t)d[i] * 1000 / 4;
+
+		if (d[i] <= 0)
+			continue;
+		if (ms < GW_DIALOGUE_MS)
+			ms = GW_DIALOGUE_MS;
+		if (ms < gw->ticks_ms)
+			gw->ticks_ms = ms;
+	}
+}
 
 static const struct sm_script *campaign_script(struct sm_gw *gw,
 					       const struct sm_store_campaign *c)
@@ -53,15 +77,7 @@ static const struct sm_script *campaign_script(struct sm_gw *gw,
 	gw->scripts[gw->nscripts].campaign_id = c->id;
 	gw->scripts[gw->nscripts].script = s;
 	gw->nscripts++;
-	/* Reminders and expiry looked at every quarter of the shortest
-	 * delay (a demo, a test: "20s"), kept over reloads: scripts are
-	 * loaded again only when a conversation needs one. */
-	long d[2] = {s->reminder ? s->reminder_after : 0, s->expire_after};
-	for (int j = 0; j < 2; j++)
-		if (d[j] > 0 && (uint64_t)d[j] * 250 < GW_HOUSEKEEP_MS &&
-		    (!gw->short_tick_ms ||
-		     (uint64_t)d[j] * 250 < gw->short_tick_ms))
-			gw->short_tick_ms = (uint64_t)d[j] * 250;
+	ticks_fit(gw, s);
 	return s;
 }
 
@@ -70,6 +86,9 @@ void gw_dialogue_forget_scripts(struct sm_gw *gw)
 	for (size_t i = 0; i < gw->nscripts; i++)
 		sm_script_free(gw->scripts[i].script);
 	gw->nscripts = 0;
+	/* gw->ticks_ms stays: after a reload, scripts load again only when
+	 * a conversation needs one, and reminders are what needs them (a
+	 * reload reset it to 30 s and held a test's "12s" reminders). */
 }
 
 /* ---- template variables */
@@ -82,6 +101,7 @@ struct dlg_vars {
 	size_t n;			      /* used */
 	char seats[16];			      /* places as text */
 	char prereq[SM_CAMP_PREREQ_MAX];      /* prerequisites, joined */
+	char start[48], end[48];	      /* the dates in French */
 	json_t *extra;			      /* the candidate's CSV columns */
 };
 
@@ -107,8 +127,11 @@ static void vars_build(struct dlg_vars *dv, const struct sm_gw *gw,
 	var_add(dv, "prenom", cand->first_name);
 	var_add(dv, "nom", cand->last_name);
 	var_add(dv, "formation", c->trade);
-	var_add(dv, "date_debut", c->start_date);
-	var_add(dv, "date_fin", c->end_date);
+	/* "du lundi 15 mars au vendredi 9 avril 2027", not ISO dates */
+	sm_text_date_range_fr(c->start_date, c->end_date, dv->start, dv->end,
+			      sizeof(dv->start));
+	var_add(dv, "date_debut", dv->start);
+	var_add(dv, "date_fin", dv->end);
 	var_add(dv, "lieu", c->place);
 	var_add(dv, "places", dv->seats);
 	var_add(dv, "agence", gw->cfg.agency_name);
@@ -599,13 +622,6 @@ done:
 	vars_free(&x->vars);
 out:
 	free(x);
-}
-
-uint64_t gw_dialogue_tick_ms(const struct sm_gw *gw)
-{
-	uint64_t ms = gw->short_tick_ms ? gw->short_tick_ms : GW_HOUSEKEEP_MS;
-
-	return ms < GW_DIALOGUE_MS ? GW_DIALOGUE_MS : ms;
 }
 
 static void tick_all(struct sm_gw *gw, int64_t now)

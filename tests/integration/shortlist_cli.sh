@@ -126,6 +126,33 @@ assert len(re.findall(r"<row ", s3)) > 20
 print("xlsx ok")
 PY
 
+# ---- text: a table for a terminal, columns aligned in characters
+sm shortlist "$ID" --format text >"$T/out.txt" || fail "text exit $?"
+python3 - "$T/out.txt" "$RANKED" <<'PY' || fail "text content: $(cat "$T/out.txt")"
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+assert lines[0] == "Shortlist: Aide-soignant Metz mars (campagne 1)", lines[0]
+assert lines[1].startswith("aide-soignant, du lundi 16 mars au vendredi "
+                           "26 juin 2026, "), lines[1]
+head = lines[4]
+assert head.split()[:4] == ["rang", "statut", "candidat", "téléphone"], head
+assert "accord" not in head and "motivation" not in head, head
+rows = [l for l in lines[5:] if re.match(r"^ *\d+  ", l)]
+assert [r.split()[0] for r in rows] == [str(i) for i in range(1, 12)]
+names = sys.argv[2].split()
+for r, n in zip(rows, names):
+    assert n in r, (n, r)
+# every cell of a column starts at the same character
+col = head.index("transport")
+for r in rows:
+    assert r[col - 2:col] == "  " and r[col] != " ", r
+petit = lines[lines.index(rows[3]) + 1:lines.index(rows[4])]
+assert "      ! besoin de transport : aide régionale ou covoiturage" in petit
+assert "aide au transport demandée" in rows[3]
+assert rows[8].split()[1:3] == ["désinscrit", "(STOP)"], rows[8]
+print("text ok")
+PY
+
 # ---- errors: exit code and one line
 expect() { # what, code, regexp, args...
 	local what=$1 code=$2 re=$3

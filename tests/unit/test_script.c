@@ -68,6 +68,8 @@ static const struct reading readings[] = {
 	{"c'est quand ?", NULL, 0, false, true, NULL, NULL, 0},
 	{"J'aime aider les autres", "J'aime aider les autres", 1.0, false,
 	 false, NULL, NULL, 0},
+	{"J'ai accompagné ma grand-mère", "J'ai accompagné ma grand-mère", 1.0,
+	 false, false, "transport", "carpool", 0.85},
 };
 
 static int calls;
@@ -275,15 +277,21 @@ static void test_reprompt_then_give_up(void **state)
 	assert_true(f->st.done);
 }
 
-static void test_give_up_goes_next(void **state)
+/* Consent, interest and transport answered: the childcare question. */
+static void up_to_childcare(struct fixture *f)
 {
-	struct fixture *f = *state;
-
 	start(f);
 	reply(f, "oui", T0 + 60);
 	reply(f, "oui", T0 + 120);
 	reply(f, "voiture", T0 + 180);
 	assert_string_equal(f->st.node, "childcare");
+}
+
+static void test_give_up_goes_next(void **state)
+{
+	struct fixture *f = *state;
+
+	up_to_childcare(f);
 	/* childcare: max_reprompts = 1, then next (no message but the next
 	 * question, the value left unknown). */
 	reply(f, "euh", T0 + 240);
@@ -317,6 +325,23 @@ static void test_two_criteria_skip_a_node(void **state)
 	assert_string_equal(f->r.messages[1], "Garde ?");
 	assert_string_equal(f->st.node, "childcare");
 	assert_int_equal(f->st.nknown, 1);
+}
+
+/* A text answer is only that: no other criterion read in the story. */
+static void test_text_answers_nothing_else(void **state)
+{
+	struct fixture *f = *state;
+
+	up_to_childcare(f);
+	reply(f, "1", T0 + 240);
+	assert_string_equal(f->st.node, "motivation");
+	reply(f, "J'ai accompagné ma grand-mère", T0 + 300);
+	assert_int_equal(f->r.event, SM_SCRIPT_EV_ANSWERED);
+	assert_int_equal(f->r.nfindings, 1);
+	assert_string_equal(f->r.findings[0].criterion, "motivation");
+	assert_true(f->st.done);
+	for (size_t i = 0; i < f->st.nknown; i++)
+		assert_string_not_equal(f->st.known[i].criterion, "transport");
 }
 
 static void test_conditional_and_low_confidence(void **state)
@@ -634,6 +659,47 @@ static void test_broken_scripts(void **state)
 	assert_true(cases >= 10);
 }
 
+/* Durations: d, h, m and s, combined; seconds for demos and tests. */
+static void test_durations(void **state)
+{
+	static const struct {
+		const char *text;
+		long secs; /* 0: refused */
+	} cases[] = {
+		{"2d", 2 * 86400}, {"36h", 36 * 3600}, {"90m", 5400},
+		{"1d12h", 129600}, {"20s", 20},	       {"1m30s", 90},
+		{"1s", 1},	   {"60d", 60 * 86400}, {"0s", 0},
+		{"61d", 0},	   {"20", 0},	       {"s", 0},
+		{"2 d", 0},	   {"", 0},
+	};
+	char text[512], err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sm_script *s = NULL;
+		int rc;
+
+		snprintf(text, sizeof(text),
+			 "name = \"t\"; start = \"a\";\n"
+			 "expire_after = \"%s\";\n"
+			 "nodes = ( { id = \"a\"; end = true;"
+			 " message = \"Merci.\"; } );\n",
+			 cases[i].text);
+		err[0] = '\0';
+		rc = sm_script_read_string(text, "d.conf", &s, err,
+					   sizeof(err));
+		if (cases[i].secs) {
+			assert_int_equal(rc, 0);
+			assert_true(s->expire_after == cases[i].secs);
+		} else {
+			assert_int_equal(rc, -EINVAL);
+			assert_non_null(strstr(err, "d.conf:2: expire_after: "));
+			assert_non_null(strstr(err, "1 second to 60 days"));
+		}
+		sm_script_free(s);
+	}
+}
+
 static void test_bounds(void **state)
 {
 	struct sm_script *s = NULL;
@@ -737,6 +803,8 @@ int main(void)
 						setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_give_up_goes_next,
 						setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_text_answers_nothing_else,
+						setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_two_criteria_skip_a_node,
 						setup_small, teardown),
 		cmocka_unit_test_setup_teardown(
@@ -756,6 +824,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_shipped_scripts),
 		cmocka_unit_test(test_broken_scripts),
+		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_real_understanding),
 		cmocka_unit_test(test_seconds_and_free_text),

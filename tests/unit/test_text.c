@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_text.c - UTF-8 validation, folding, STOP and AIDE keywords. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,12 +100,84 @@ static void test_keywords(void **state)
 	assert_int_equal(sm_text_keyword(NULL), SM_KEYWORD_NONE);
 }
 
+/* Dates in French, every day and month name, 1er, leap years, ranges. */
+static void test_date_fr(void **state)
+{
+	static const struct {
+		const char *iso;
+		const char *fr; /* NULL: refused */
+	} cases[] = {
+		{"2027-03-15", "lundi 15 mars"},
+		{"2027-04-09", "vendredi 9 avril"},
+		{"2027-03-01", "lundi 1er mars"},
+		{"2026-12-01", "mardi 1er décembre"},
+		{"2027-01-06", "mercredi 6 janvier"},
+		{"2027-02-11", "jeudi 11 février"},
+		{"2027-05-22", "samedi 22 mai"},
+		{"2027-06-13", "dimanche 13 juin"},
+		{"2027-07-14", "mercredi 14 juillet"},
+		{"2027-08-16", "lundi 16 août"},
+		{"2027-09-30", "jeudi 30 septembre"},
+		{"2027-10-31", "dimanche 31 octobre"},
+		{"2027-11-11", "jeudi 11 novembre"},
+		{"2028-02-29", "mardi 29 février"},
+		{"2000-02-29", "mardi 29 février"},
+		{"2000-01-01", "samedi 1er janvier"},
+		{"1900-02-29", NULL},
+		{"2027-02-29", NULL},
+		{"2027-04-31", NULL},
+		{"2027-13-01", NULL},
+		{"2027-00-10", NULL},
+		{"2027-3-15", NULL},
+		{"2027-03-15T", NULL},
+		{"", NULL},
+		{"hier", NULL},
+	};
+	char out[32], a[32], b[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = sm_text_date_fr(cases[i].iso, false, out, sizeof(out));
+
+		if (cases[i].fr) {
+			assert_int_equal(rc, 0);
+			assert_string_equal(out, cases[i].fr);
+		} else {
+			assert_int_equal(rc, -EINVAL);
+			assert_string_equal(out, cases[i].iso);
+		}
+	}
+	assert_int_equal(sm_text_date_fr("2027-09-29", true, out, sizeof(out)),
+			 0);
+	assert_string_equal(out, "mercredi 29 septembre 2027");
+	/* Cut, never overrun. */
+	assert_int_equal(sm_text_date_fr("2027-03-15", true, out, 6), 0);
+	assert_string_equal(out, "lundi");
+	/* Ranges: the year once when both are in the same one. */
+	assert_int_equal(sm_text_date_range_fr("2027-03-15", "2027-04-09", a,
+					       b, sizeof(a)),
+			 0);
+	assert_string_equal(a, "lundi 15 mars");
+	assert_string_equal(b, "vendredi 9 avril 2027");
+	assert_int_equal(sm_text_date_range_fr("2026-12-14", "2027-01-29", a,
+					       b, sizeof(a)),
+			 0);
+	assert_string_equal(a, "lundi 14 décembre 2026");
+	assert_string_equal(b, "vendredi 29 janvier 2027");
+	assert_int_equal(sm_text_date_range_fr("2027-03-15", "bientôt", a, b,
+					       sizeof(a)),
+			 -EINVAL);
+	assert_string_equal(a, "lundi 15 mars 2027");
+	assert_string_equal(b, "bientôt");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_keywords),
+		cmocka_unit_test(test_date_fr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
