@@ -749,51 +749,6 @@ static void test_real_understanding(void **state)
 	sm_script_free(s);
 }
 
-/* Durations in seconds (tests, demos); free text fills only its own
- * question, whatever words it holds. */
-static void test_seconds_and_free_text(void **state)
-{
-	static const char text[] =
-		"name = \"t\"; start = \"m\"; reminder_after = \"20s\";"
-		" reminder = \"r\"; expire_after = \"1m30s\";"
-		" nodes = ( { id = \"m\"; kind = \"text\";"
-		" criterion = \"motivation\"; message = \"Pourquoi ?\";"
-		" next = \"f\"; }, { id = \"f\"; end = true;"
-		" message = \"Merci\"; } );";
-	struct sm_script *s = NULL;
-	struct sm_script_state st;
-	static struct sm_script_result r;
-	char err[256] = "";
-
-	(void)state;
-	assert_int_equal(sm_script_read_string(text, "t.conf", &s, err,
-					       sizeof(err)),
-			 0);
-	assert_int_equal(s->reminder_after, 20);
-	assert_int_equal(s->expire_after, 90);
-	assert_int_equal(sm_script_check(s, NULL, NULL), 0);
-	assert_int_equal(sm_script_start(s, NULL, 0, T0, &st, &r), 0);
-	assert_int_equal(sm_script_reply(s, &st,
-					 "Je n'ai plus de voiture ni de "
-					 "permis mais pas d'enfants à garder, "
-					 "et j'aime soigner les gens.",
-					 NULL, 0, T0 + 60, &r),
-			 0);
-	assert_int_equal(r.nfindings, 1);
-	assert_string_equal(r.findings[0].criterion, "motivation");
-	assert_int_equal(r.outcome, SM_OUTCOME_COMPLETE);
-	sm_script_free(s);
-	s = NULL;
-	assert_int_equal(sm_script_read_string("name = \"t\"; start = \"f\";"
-					       " expire_after = \"0s\";"
-					       " nodes = ( { id = \"f\";"
-					       " end = true; message = \"M\";"
-					       " } );",
-					       "t.conf", &s, err, sizeof(err)),
-			 -EINVAL);
-	assert_non_null(strstr(err, "1 second to 60 days"));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -827,7 +782,6 @@ int main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_real_understanding),
-		cmocka_unit_test(test_seconds_and_free_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
