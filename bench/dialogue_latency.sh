@@ -21,10 +21,9 @@ N=${1:-400}
 make -C "$root" --no-print-directory BUILD="$BUILD" "$BUILD/libsmsmatch.a" >/dev/null
 bin="$BUILD/bench/bench_dialogue"
 mkdir -p "$(dirname "$bin")"
-# shellcheck disable=SC2046 # pkg-config's words are separate flags
 san=
 [ "${SAN:-}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
-# shellcheck disable=SC2086 # $san: separate flags
+# shellcheck disable=SC2046,SC2086 # pkg-config's words, $san: separate flags
 gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $san -I"$root/include" \
 	$(pkg-config --cflags jansson) \
 	"$here/bench_dialogue.c" "$root"/src/daemon/gateway.c \
@@ -35,7 +34,7 @@ gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $san -I"$root/include" \
 echo "== reply -> next question queued: $((3 * N)) replies, $N candidates, no LLM"
 echo "   ($(nproc) CPUs, $(date -u +%FT%TZ))"
 for d in "${DISK_DIR:-/var/tmp}" /dev/shm; do
-	[ -d "$d" ] && [ -w "$d" ] || continue
+	if [ ! -d "$d" ] || [ ! -w "$d" ]; then continue; fi
 	echo "-- database in $d ($(stat -f -c %T "$d"))"
 	"$bin" "$d" "$root/conf/scripts/aide-soignant.conf" "$N"
 done

@@ -108,8 +108,10 @@ sent() { # NUMBER PATTERN: messages the simulators got for NUMBER
 at_least() { # N NUMBER PATTERN
 	[ "$(sent "$2" "$3")" -ge "$1" ]
 }
-dt_wait 30 "B and C's first contacts" \
-	eval 'at_least 1 $P "formation cariste" && at_least 1 $Q "formation cariste"'
+b_and_c_texted() {
+	at_least 1 "$P" "formation cariste" && at_least 1 "$Q" "formation cariste"
+}
+dt_wait 30 "B and C's first contacts" b_and_c_texted
 sm campaign pause "$B" >/dev/null || fail "campaign pause B"
 sm campaign close "$C" >/dev/null || fail "campaign close C"
 ok "B paused and C closed before their candidates answer"
@@ -125,12 +127,13 @@ dt_wait 30 "A's 50 first contacts" first_contacts
 # Close the sending window (an hour twelve hours away) before the
 # reminders fall due.
 reloads() { grep -c 'configuration reloaded' "$DERR" || true; }
+reloaded_since() { [ "$(reloads)" -gt "$1" ]; }
 h=$(TZ=Europe/Paris date +%-H)
 closed=$(printf '%02d:00-%02d:00' $(((h + 12) % 24)) $(((h + 12) % 24 + 1)))
 r0=$(reloads)
 DT_HOURS=$closed dt_conf m1 m2 m3
 kill -HUP "$DAEMON_PID"
-dt_wait 20 "the reload" eval '[ "$(reloads)" -gt "$r0" ]'
+dt_wait 20 "the reload" reloaded_since "$r0"
 [ $((SECONDS - T0)) -lt "$REMIND" ] ||
 	fail "too slow: the window closed $((SECONDS - T0)) s after the start, the reminders were due"
 ok "sending window closed ($closed) $((SECONDS - T0)) s after the start"
@@ -161,7 +164,7 @@ ok "no reminder while the window is closed, $((SECONDS - T0)) s after the start"
 r0=$(reloads)
 dt_conf m1 m2 m3
 kill -HUP "$DAEMON_PID"
-dt_wait 20 "the reload" eval '[ "$(reloads)" -gt "$r0" ]'
+dt_wait 20 "the reload" reloaded_since "$r0"
 dt_wait 30 "the reminder to the silent candidate" \
 	at_least 1 "$SILENT" "nous attendons votre réponse"
 ok "window open again: reminders out"
@@ -178,8 +181,8 @@ open_in_a() {
 	python3 "$TOOLS/dtcheck.py" db "$T/smsmatch.db" \
 		"SELECT count(*) FROM conversations WHERE campaign_id = $A AND outcome = 'open'"
 }
-dt_wait 60 "every conversation of A ends (the silent one expires)" \
-	eval '[ "$(open_in_a)" = 0 ]'
+a_ended() { [ "$(open_in_a)" = 0 ]; }
+dt_wait 60 "every conversation of A ends (the silent one expires)" a_ended
 ok "campaign A: every conversation ended, $((SECONDS - T0)) s after the start"
 sm campaign status "$A" >"$T/status" || fail "campaign status"
 sm shortlist "$A" --format json >"$T/sl.json" || fail "shortlist"
