@@ -787,12 +787,31 @@ static int parse_agency(struct ctx *c, const config_setting_t *root,
 	return 0;
 }
 
+/* retention: how long conversations of closed campaigns are kept. */
+static int parse_retention(struct ctx *c, const config_setting_t *root,
+			   struct sm_config *cfg)
+{
+	static const char *const keys[] = {"days", NULL};
+	config_setting_t *g = NULL;
+	int rc;
+
+	rc = member(c, root, "", "retention", CONFIG_TYPE_GROUP, false, &g);
+	if (rc <= 0)
+		return rc;
+	if ((rc = check_keys(c, g, "retention", keys)))
+		return rc;
+	/* 0 is off; otherwise at least a day, at most ten years. */
+	rc = get_int(c, g, "retention", "days", 0, 3650,
+		     &cfg->retention_days);
+	return rc < 0 ? rc : 0;
+}
+
 static int parse_root(struct ctx *c, const config_setting_t *root,
 		      struct sm_config *cfg)
 {
 	static const char *const keys[] = {
 		"database", "timezone", "log_level", "modems",
-		"sending",  "agency",	"llm",	     NULL,
+		"sending",  "agency",	"llm",	     "retention", NULL,
 	};
 	config_setting_t *s = NULL;
 	int rc;
@@ -818,7 +837,8 @@ static int parse_root(struct ctx *c, const config_setting_t *root,
 			    config_setting_get_string(s));
 	if ((rc = parse_modems(c, root, cfg)) ||
 	    (rc = parse_sending(c, root, cfg)) ||
-	    (rc = parse_agency(c, root, cfg)) || (rc = parse_llm(c, root, cfg)))
+	    (rc = parse_agency(c, root, cfg)) || (rc = parse_llm(c, root, cfg)) ||
+	    (rc = parse_retention(c, root, cfg)))
 		return rc;
 	return 0;
 }

@@ -14,10 +14,12 @@
  * matters (bench/store_bench.sh prints the figure).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -332,6 +334,19 @@ static const char *const migrations[] = {
 	 */
 	"DROP INDEX outbox_state;"
 	"CREATE INDEX outbox_state ON outbox(state, priority DESC, id);",
+	/*
+	 * 4: data protection (store_privacy.c).  An audit event names the
+	 * number it is about (`smsmatch person export` finds it, `person
+	 * erase` masks it); the number of the older opt-out and send events
+	 * was their detail.  A purged campaign remembers when.
+	 */
+	"ALTER TABLE events ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
+	"UPDATE events SET subject = detail WHERE action IN ('optout.add',"
+	" 'optout.remove', 'send') AND detail LIKE '+%';"
+	"CREATE INDEX events_subject ON events(subject) WHERE subject <> '';"
+	"CREATE INDEX events_at ON events(at);"
+	"ALTER TABLE campaigns ADD COLUMN purged_at INTEGER NOT NULL"
+	" DEFAULT 0;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -421,6 +436,17 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 			snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
+	/* A new database is created 0600, not 0644 & ~umask as SQLite
+	 * would: it holds personal data (its -wal and -shm take its mode).
+	 * An empty file is an empty database. */
+	if (*path && strcmp(path, ":memory:") != 0 &&
+	    strncmp(path, "file:", 5) != 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0600);
+
+		if (fd >= 0)
+			close(fd);
+	}
 	rc = sqlite3_open_v2(path, &st->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
@@ -453,6 +479,10 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 	rc = exec(st, "PRAGMA synchronous=FULL", "");
 	if (rc == 0)
 		rc = exec(st, "PRAGMA foreign_keys=ON", "");
+	/* What is deleted or overwritten (a purge, an erasure) is zeroed in
+	 * the file, not left in free pages (docs/data-protection.md). */
+	if (rc == 0)
+		rc = exec(st, "PRAGMA secure_delete=ON", "");
 	if (rc == 0)
 		rc = migrate(st);
 	if (rc)
@@ -1067,8 +1097,9 @@ int sm_store_unconfirmed_resolve(struct sm_store *st, int64_t id,
 	return finish(st, rc);
 }
 
-int sm_store_outbox_list(struct sm_store *st, enum sm_out_state state,
-			 sm_store_outmsg_fn fn, void *data)
+/* Call @fn with each message @sql (bound to the string @arg) selects. */
+static int outbox_select(struct sm_store *st, const char *sql,
+			 const char *arg, sm_store_outmsg_fn fn, void *data)
 {
 	struct sm_store_outmsg *m = malloc(sizeof(*m));
 	sqlite3_stmt *s;
@@ -1076,10 +1107,7 @@ int sm_store_outbox_list(struct sm_store *st, enum sm_out_state state,
 
 	if (!m)
 		return -ENOMEM;
-	rc = query(st, &s,
-		   "SELECT " OUT_COLS " FROM outbox o WHERE o.state = ?"
-		   " ORDER BY o.id",
-		   "s", sm_out_state_name(state));
+	rc = query(st, &s, sql, "s", arg);
 	while (rc == 0 && (rc = step(st, s)) == 1) {
 		read_outmsg(s, m);
 		rc = fn(m, data);
@@ -1090,6 +1118,24 @@ int sm_store_outbox_list(struct sm_store *st, enum sm_out_state state,
 	}
 	free(m);
 	return rc;
+}
+
+int sm_store_outbox_list(struct sm_store *st, enum sm_out_state state,
+			 sm_store_outmsg_fn fn, void *data)
+{
+	return outbox_select(st,
+			     "SELECT " OUT_COLS " FROM outbox o"
+			     " WHERE o.state = ? ORDER BY o.id",
+			     sm_out_state_name(state), fn, data);
+}
+
+int sm_store_outbox_by_recipient(struct sm_store *st, const char *recipient,
+				 sm_store_outmsg_fn fn, void *data)
+{
+	return outbox_select(st,
+			     "SELECT " OUT_COLS " FROM outbox o"
+			     " WHERE o.recipient = ? ORDER BY o.id",
+			     recipient, fn, data);
 }
 
 int sm_store_outbox_parts(struct sm_store *st, int64_t id,
@@ -1608,7 +1654,8 @@ int sm_store_inbox_set_state(struct sm_store *st, int64_t id,
 	return finish(st, rc);
 }
 
-int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
+/* Call @fn with each message @sql (bound to the string @arg) selects. */
+static int inbox_select(struct sm_store *st, const char *sql, const char *arg,
 			sm_store_inmsg_fn fn, void *data)
 {
 	struct sm_store_inmsg *m = malloc(sizeof(*m));
@@ -1617,9 +1664,7 @@ int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 
 	if (!m)
 		return -ENOMEM;
-	rc = query(st, &s,
-		   "SELECT " IN_COLS " FROM inbox WHERE state = ? ORDER BY id",
-		   "s", sm_in_state_name(state));
+	rc = query(st, &s, sql, "s", arg);
 	while (rc == 0 && (rc = step(st, s)) == 1) {
 		read_inmsg(s, m);
 		rc = fn(m, data);
@@ -1630,6 +1675,24 @@ int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 	}
 	free(m);
 	return rc;
+}
+
+int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
+			sm_store_inmsg_fn fn, void *data)
+{
+	return inbox_select(st,
+			    "SELECT " IN_COLS " FROM inbox WHERE state = ?"
+			    " ORDER BY id",
+			    sm_in_state_name(state), fn, data);
+}
+
+int sm_store_inbox_by_sender(struct sm_store *st, const char *sender,
+			     sm_store_inmsg_fn fn, void *data)
+{
+	return inbox_select(st,
+			    "SELECT " IN_COLS " FROM inbox WHERE sender = ?"
+			    " ORDER BY id",
+			    sender, fn, data);
 }
 
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count)
@@ -1665,16 +1728,8 @@ int sm_store_optout_add(struct sm_store *st, const char *number,
 		  " VALUES (?, ?, ?, ?) ON CONFLICT (number) DO NOTHING",
 		  "ssis", number, sm_optout_source_name(source), at,
 		  text ? text : "");
-	/* Queued, or claimed with nothing in the writing window: the daemon
-	 * gets -ECANCELED from sm_store_part_writing(). */
 	if (rc == 0)
-		rc = exec(st,
-			  SQL_OUTBOX_CANCEL
-			  " AND recipient = ? AND (flags & ?) = 0",
-			  "issi", at, "opted out", number,
-			  (int64_t)SM_OUT_F_OPTOUT_CONFIRM);
-	if (rc == 0 && cancelled)
-		*cancelled = sqlite3_changes(st->db);
+		rc = cancel_queued_to(st, number, at, "opted out", cancelled);
 	return finish(st, rc);
 }
 
@@ -1703,6 +1758,36 @@ int sm_store_optout_check(struct sm_store *st, const char *number)
 			 "s", number);
 }
 
+static void read_optout(sqlite3_stmt *s, struct sm_store_optout *o)
+{
+	col_text(s, 0, o->number, sizeof(o->number));
+	o->source = parse_name(sqlite3_column_text(s, 1), 3, optout_i);
+	o->at = sqlite3_column_int64(s, 2);
+	col_text(s, 3, o->text, sizeof(o->text));
+}
+
+int sm_store_optout_get(struct sm_store *st, const char *number,
+			struct sm_store_optout *out)
+{
+	sqlite3_stmt *s;
+	int rc = check_str(number, SM_STORE_NUMBER_MAX, true);
+
+	if (rc == 0)
+		rc = query(st, &s,
+			   "SELECT number, source, at, text FROM optouts"
+			   " WHERE number = ?",
+			   "s", number);
+	if (rc)
+		return rc;
+	rc = step(st, s);
+	if (rc == 1) {
+		read_optout(s, out);
+		sqlite3_reset(s);
+		return 0;
+	}
+	return rc ? rc : -ENOENT;
+}
+
 int sm_store_optout_list(struct sm_store *st, sm_store_optout_fn fn, void *data)
 {
 	struct sm_store_optout o;
@@ -1713,10 +1798,7 @@ int sm_store_optout_list(struct sm_store *st, sm_store_optout_fn fn, void *data)
 		       "");
 
 	while (rc == 0 && (rc = step(st, s)) == 1) {
-		col_text(s, 0, o.number, sizeof(o.number));
-		o.source = parse_name(sqlite3_column_text(s, 1), 3, optout_i);
-		o.at = sqlite3_column_int64(s, 2);
-		col_text(s, 3, o.text, sizeof(o.text));
+		read_optout(s, &o);
 		rc = fn(&o, data);
 		if (rc) {
 			sqlite3_reset(s);
@@ -1865,39 +1947,46 @@ int sm_store_modem_list(struct sm_store *st, sm_store_modem_fn fn, void *data)
 int sm_store_event_add(struct sm_store *st, int64_t at, const char *actor,
 		       const char *action, const char *detail, int64_t *id)
 {
+	return sm_store_audit_add(st, at, actor, action, NULL, detail, id);
+}
+
+int sm_store_audit_add(struct sm_store *st, int64_t at, const char *actor,
+		       const char *action, const char *subject,
+		       const char *detail, int64_t *id)
+{
 	int rc;
 
 	if ((rc = check_str(actor, SM_STORE_NAME_MAX, true)) ||
 	    (rc = check_str(action, SM_STORE_NAME_MAX, true)) ||
+	    (rc = check_str(subject, SM_STORE_NUMBER_MAX, false)) ||
 	    (rc = check_str(detail, SM_STORE_ERROR_MAX, false)))
 		return rc;
 	if ((rc = begin(st)))
 		return rc;
 	rc = exec(st,
-		  "INSERT INTO events (at, actor, action, detail)"
-		  " VALUES (?, ?, ?, ?)",
-		  "isss", at, actor, action, detail ? detail : "");
+		  "INSERT INTO events (at, actor, action, subject, detail)"
+		  " VALUES (?, ?, ?, ?, ?)",
+		  "issss", at, actor, action, subject ? subject : "",
+		  detail ? detail : "");
 	if (rc == 0 && id)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return finish(st, rc);
 }
 
-int sm_store_event_list(struct sm_store *st, int64_t after_id,
-			sm_store_event_fn fn, void *data)
+/* Call @fn with each event of the bound statement @s. */
+static int list_events(struct sm_store *st, sqlite3_stmt *s,
+		       sm_store_event_fn fn, void *data)
 {
 	struct sm_store_event e;
-	sqlite3_stmt *s;
-	int rc = query(st, &s,
-		       "SELECT id, at, actor, action, detail FROM events"
-		       " WHERE id > ? ORDER BY id",
-		       "i", after_id);
+	int rc;
 
-	while (rc == 0 && (rc = step(st, s)) == 1) {
+	while ((rc = step(st, s)) == 1) {
 		e.id = sqlite3_column_int64(s, 0);
 		e.at = sqlite3_column_int64(s, 1);
 		col_text(s, 2, e.actor, sizeof(e.actor));
 		col_text(s, 3, e.action, sizeof(e.action));
 		col_text(s, 4, e.detail, sizeof(e.detail));
+		col_text(s, 5, e.subject, sizeof(e.subject));
 		rc = fn(&e, data);
 		if (rc) {
 			sqlite3_reset(s);
@@ -1905,4 +1994,36 @@ int sm_store_event_list(struct sm_store *st, int64_t after_id,
 		}
 	}
 	return rc;
+}
+
+int sm_store_event_list(struct sm_store *st, int64_t after_id,
+			sm_store_event_fn fn, void *data)
+{
+	sqlite3_stmt *s;
+	int rc = query(st, &s,
+		       "SELECT id, at, actor, action, detail, subject"
+		       " FROM events WHERE id > ? ORDER BY id",
+		       "i", after_id);
+
+	return rc ? rc : list_events(st, s, fn, data);
+}
+
+int sm_store_audit_list(struct sm_store *st, int64_t since,
+			const char *subject, sm_store_event_fn fn, void *data)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (subject)
+		rc = query(st, &s,
+			   "SELECT id, at, actor, action, detail, subject"
+			   " FROM events WHERE at >= ? AND subject = ?"
+			   " ORDER BY at, id",
+			   "is", since, subject);
+	else
+		rc = query(st, &s,
+			   "SELECT id, at, actor, action, detail, subject"
+			   " FROM events WHERE at >= ? ORDER BY at, id",
+			   "i", since);
+	return rc ? rc : list_events(st, s, fn, data);
 }

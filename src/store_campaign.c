@@ -233,6 +233,12 @@ int sm_store_campaign_set_state(struct sm_store *st, int64_t id,
 		"ssisii", sm_campaign_state_name(state),
 		sm_campaign_state_name(state), now,
 		sm_campaign_state_name(state), now, id);
+	/* A closed campaign sends nothing more: what it still had queued
+	 * (first contacts, reminders, questions) is cancelled, except a
+	 * message already being written to a modem. */
+	if (rc == 0 && state == SM_CAMPAIGN_CLOSED)
+		rc = exec(st, SQL_OUTBOX_CANCEL " AND campaign_id = ?", "isi",
+			  now, "campaign closed", id);
 	return finish(st, rc);
 }
 
@@ -533,6 +539,26 @@ int sm_store_candidates_list(struct sm_store *st, int64_t campaign_id,
 	return finish(st, rc);
 }
 
+int sm_store_candidates_by_phone(struct sm_store *st, const char *phone,
+				 sm_store_candidate_fn fn, void *data)
+{
+	struct sm_store_candidate c;
+	sqlite3_stmt *s;
+	int rc = query(st, &s,
+		       "SELECT " CANDIDATE_COLS " FROM candidates"
+		       " WHERE phone = ? ORDER BY id",
+		       "s", phone);
+
+	while (rc == 0 && (rc = step(st, s)) == 1) {
+		read_candidate(s, &c);
+		if ((rc = fn(&c, data))) {
+			sqlite3_reset(s);
+			break;
+		}
+	}
+	return rc;
+}
+
 static int candidate_get(struct sm_store *st, int64_t id,
 			 struct sm_store_candidate *out)
 {
@@ -718,12 +744,12 @@ int sm_store_conversation_cancel_reminders(struct sm_store *st,
 
 	if ((rc = begin(st)))
 		return rc;
-	rc = exec(st,
-		  SQL_OUTBOX_CANCEL
-		  " AND conversation_id = ? AND kind = 'reminder'",
-		  "isi", now, "answered", conversation_id);
-	if (rc == 0 && count)
-		*count = sqlite3_changes(st->db);
+	if (count)
+		*count = 0;
+	rc = exec_count(st, count,
+			SQL_OUTBOX_CANCEL
+			" AND conversation_id = ? AND kind = 'reminder'",
+			"isi", now, "answered", conversation_id);
 	return finish(st, rc);
 }
 
@@ -771,6 +797,19 @@ int sm_store_conversations_list(struct sm_store *st, int64_t campaign_id,
 		}
 	}
 	return finish(st, rc);
+}
+
+int sm_store_conversation_by_candidate(struct sm_store *st,
+				       int64_t candidate_id,
+				       struct sm_store_conversation *out)
+{
+	sqlite3_stmt *s;
+	int rc = query(st, &s,
+		       "SELECT " CONV_COLS " FROM conversations"
+		       " WHERE candidate_id = ?",
+		       "i", candidate_id);
+
+	return rc ? rc : conv_one(st, s, out);
 }
 
 /* ---- answers -------------------------------------------------------- */

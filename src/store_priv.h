@@ -4,7 +4,7 @@
  * nothing else may see: the store handle, the prepared-statement cache and
  * the small helpers that bind, step, and wrap a call in one transaction.
  * The helpers are static inline so each file gets its own copy and the
- * library exports no unprefixed symbol.  Only these two files include it
+ * library exports no unprefixed symbol.  Only src/store*.c include it
  * (it includes <sqlite3.h>).
  */
 #ifndef SMSMATCH_STORE_PRIV_H
@@ -205,23 +205,49 @@ static inline int step(struct sm_store *st, sqlite3_stmt *s)
 	return rc;
 }
 
-/* Run a statement that returns no row.  0 or negative errno. */
-static inline int exec(struct sm_store *st, const char *sql, const char *types,
-		       ...)
+/* Run a statement that returns no row; add the rows it changed to *@n
+ * (may be NULL).  0 or negative errno. */
+static inline int vexec(struct sm_store *st, int *n, const char *sql,
+			const char *types, va_list ap)
 {
 	sqlite3_stmt *s;
-	va_list ap;
 	int rc = prep(st, sql, &s);
 
 	if (rc)
 		return rc;
-	va_start(ap, types);
 	rc = bindv(st, s, types, ap);
-	va_end(ap);
 	if (rc)
 		return rc;
 	while ((rc = step(st, s)) == 1)
 		;
+	if (rc == 0 && n)
+		*n += sqlite3_changes(st->db);
+	return rc;
+}
+
+/* Run a statement that returns no row.  0 or negative errno. */
+static inline int exec(struct sm_store *st, const char *sql, const char *types,
+		       ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = vexec(st, NULL, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* exec() adding the number of rows changed to *@n. */
+static inline int exec_count(struct sm_store *st, int *n, const char *sql,
+			     const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = vexec(st, n, sql, types, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -323,6 +349,27 @@ static inline bool col_text_utf8(sqlite3_stmt *s, int i, char *buf, size_t size)
 		memcpy(buf, t, n);
 	buf[n] = '\0';
 	return cut;
+}
+
+/* ---- shared statements ---------------------------------------------- */
+
+/*
+ * Cancel, inside the caller's transaction, every message to @number that
+ * is queued, or claimed with no part in the writing window (the daemon
+ * then gets -ECANCELED from sm_store_part_writing()), except the opt-out
+ * confirmations.  @reason becomes last_error.  *@n (may be NULL) gets how
+ * many.
+ */
+static inline int cancel_queued_to(struct sm_store *st, const char *number,
+				   int64_t at, const char *reason, int *n)
+{
+	if (n)
+		*n = 0;
+	return exec_count(st, n,
+			  SQL_OUTBOX_CANCEL
+			  " AND recipient = ? AND (flags & ?) = 0",
+			  "issi", at, reason, number,
+			  (int64_t)SM_OUT_F_OPTOUT_CONFIRM);
 }
 
 /* ---- argument checks ------------------------------------------------ */

@@ -120,6 +120,9 @@ struct sm_config {
 	char agency_name[SM_CONFIG_AGENCY_MAX];		/* default "" */
 	char agency_signature[SM_CONFIG_SIGNATURE_MAX]; /* default "" */
 	struct sm_config_llm llm;
+	int retention_days; /* retention.days: purge conversations of
+			       campaigns closed longer ago; 0 (default)
+			       off, else 1..3650 */
 };
 
 /* Fill @out with every default (no modems). */

@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 /* Schema version this program writes (PRAGMA user_version). */
-#define SM_STORE_SCHEMA_VERSION 3
+#define SM_STORE_SCHEMA_VERSION 4
 
 #define SM_STORE_NUMBER_MAX  32	  /* E.164 number "+33612345678" with NUL */
 #define SM_STORE_ADDR_MAX    48	  /* inbox sender: number or alphanumeric */
@@ -336,6 +336,10 @@ typedef int (*sm_store_outpart_fn)(const struct sm_store_outpart *p,
 int sm_store_outbox_list(struct sm_store *st, enum sm_out_state state,
 			 sm_store_outmsg_fn fn, void *data);
 
+/* Messages to @recipient, oldest first (`smsmatch person export`). */
+int sm_store_outbox_by_recipient(struct sm_store *st, const char *recipient,
+				 sm_store_outmsg_fn fn, void *data);
+
 /* The parts of message @id that were ever written, by seq. */
 int sm_store_outbox_parts(struct sm_store *st, int64_t id,
 			  sm_store_outpart_fn fn, void *data);
@@ -521,6 +525,11 @@ int sm_store_inbox_set_state(struct sm_store *st, int64_t id,
 int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 			sm_store_inmsg_fn fn, void *data);
 
+/* Inbound messages from @sender (as stored: the number the modem gave),
+ * by id: what `smsmatch person export` shows. */
+int sm_store_inbox_by_sender(struct sm_store *st, const char *sender,
+			     sm_store_inmsg_fn fn, void *data);
+
 /* Parts waiting for their siblings. */
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count);
 
@@ -558,6 +567,10 @@ int sm_store_optout_remove(struct sm_store *st, const char *number);
 int sm_store_optout_check(struct sm_store *st, const char *number);
 
 typedef int (*sm_store_optout_fn)(const struct sm_store_optout *o, void *data);
+
+/* The opt-out of @number into *@out.  -ENOENT if it is not opted out. */
+int sm_store_optout_get(struct sm_store *st, const char *number,
+			struct sm_store_optout *out);
 
 /* Every opt-out, oldest first. */
 int sm_store_optout_list(struct sm_store *st, sm_store_optout_fn fn,
@@ -622,6 +635,8 @@ struct sm_store_event {
 	char actor[SM_STORE_NAME_MAX];	 /* "smsmatchd", "cli:alice" */
 	char action[SM_STORE_NAME_MAX];	 /* "optout.add", "modem.down" */
 	char detail[SM_STORE_ERROR_MAX]; /* free text, "" */
+	char subject[SM_STORE_NUMBER_MAX]; /* E.164 number it is about,
+					    * "" (schema 4) */
 };
 
 /* Append an audit event.  @detail may be NULL.  *@id may be NULL. */
@@ -633,6 +648,21 @@ typedef int (*sm_store_event_fn)(const struct sm_store_event *e, void *data);
 /* Events with id > @after_id, oldest first. */
 int sm_store_event_list(struct sm_store *st, int64_t after_id,
 			sm_store_event_fn fn, void *data);
+
+/*
+ * Append an audit event about the person whose E.164 number is @subject
+ * (NULL or "" for none): `smsmatch person export` lists it, `person erase`
+ * masks the number in it.  @detail says what was done, never a message
+ * text.  -E2BIG for a subject over SM_STORE_NUMBER_MAX.
+ */
+int sm_store_audit_add(struct sm_store *st, int64_t at, const char *actor,
+		       const char *action, const char *subject,
+		       const char *detail, int64_t *id);
+
+/* Events at or after @since (Unix seconds; 0: all), about @subject only
+ * unless it is NULL, in time order. */
+int sm_store_audit_list(struct sm_store *st, int64_t since,
+			const char *subject, sm_store_event_fn fn, void *data);
 
 /* ---- names ---------------------------------------------------------- */
 

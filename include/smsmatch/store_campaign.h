@@ -78,7 +78,8 @@ struct sm_store_campaign_funnel {
 	int consented;		/* latest "consent" answer is "yes" */
 	int answered;		/* replied at least once */
 	int complete;		/* outcome complete */
-	int shortlisted;	/* complete and compatible: for now complete */
+	int shortlisted;	/* complete; the CLI and the exports count
+				 * groups 1 and 2 of the ranking instead */
 	int declined;		/* outcome declined */
 	int opted_out;		/* outcome opted_out */
 	int no_answer;		/* outcome no_answer */
@@ -145,6 +146,10 @@ int sm_store_candidates_list(struct sm_store *st, int64_t campaign_id,
 			     sm_store_candidate_fn fn, void *data);
 int sm_store_candidate_get(struct sm_store *st, int64_t id,
 			   struct sm_store_candidate *out);
+/* Every candidate row of @phone (E.164), in every campaign, by id: what
+ * `smsmatch person export` shows. */
+int sm_store_candidates_by_phone(struct sm_store *st, const char *phone,
+				 sm_store_candidate_fn fn, void *data);
 
 /* ---- conversations: one per candidate of a running campaign */
 
@@ -180,6 +185,10 @@ int sm_store_conversation_add(struct sm_store *st,
 			      int64_t *id);
 int sm_store_conversation_get(struct sm_store *st, int64_t id,
 			      struct sm_store_conversation *out);
+/* The conversation of candidate @candidate_id.  -ENOENT if none. */
+int sm_store_conversation_by_candidate(struct sm_store *st,
+				       int64_t candidate_id,
+				       struct sm_store_conversation *out);
 /* The open conversation of @phone in a campaign not closed, the one
  * texted last first (the one a reply most likely answers).  -ENOENT if
  * none: a reply to a closed campaign stays in the inbox. */

@@ -25,52 +25,8 @@
 #include "smsmatch/csv.h"
 #include "smsmatch/phone.h"
 #include "smsmatch/script.h"
+#include "smsmatch/shortlist.h"
 #include "smsmatch/store_campaign.h"
-
-/* The configuration and the open store of one command. */
-struct campcli {
-	struct sm_config cfg;	/* loaded configuration */
-	struct sm_store *store; /* its database */
-	const char *cmd;	/* "campaign", "candidates" for messages */
-};
-
-static int campcli_open(struct campcli *c, const struct sm_cli_globals *g,
-			const char *cmd)
-{
-	const char *path =
-		g->config_path ? g->config_path : SM_CONFIG_DEFAULT_PATH;
-	char err[512];
-
-	c->cmd = cmd;
-	c->store = NULL;
-	if (sm_config_load(path, &c->cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "smsmatch: %s: %s\n", cmd, err);
-		return -1;
-	}
-	setenv("TZ", c->cfg.timezone, 1);
-	tzset();
-	if (sm_store_open(c->cfg.database, &c->store, err, sizeof(err)) < 0) {
-		fprintf(stderr, "smsmatch: %s: %s\n", cmd, err);
-		return -1;
-	}
-	return 0;
-}
-
-static int store_fail(const struct campcli *c, const char *what)
-{
-	fprintf(stderr, "smsmatch: %s: %s: %s\n", c->cmd, what,
-		sm_store_errmsg(c->store));
-	return SM_EXIT_ERROR;
-}
-
-static bool want_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
-}
 
 /* A positive decimal id, or 0. */
 static int64_t parse_id(const char *s)
@@ -87,17 +43,12 @@ static int64_t parse_id(const char *s)
 	return (int64_t)v;
 }
 
+/* "YYYY-MM-DD HH:MM": sm_cli_fmt_time() without the seconds. */
 static void fmt_time(int64_t t, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	localtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+	sm_cli_fmt_time(t, buf, len);
+	if (t && len > 16)
+		buf[16] = '\0';
 }
 
 /* ---- campaign new */
@@ -157,7 +108,7 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 		   *end = NULL, *place = NULL, *seats = NULL;
 	char real[PATH_MAX], err[512], *endp;
 	struct sm_script *parsed = NULL;
-	struct campcli cc;
+	struct sm_cli_db cc;
 	size_t plen = 0;
 	int64_t id = 0;
 	long nseats;
@@ -273,7 +224,7 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 			script, sizeof(c->script) - 1);
 		goto out;
 	}
-	if (campcli_open(&cc, g, "campaign") < 0)
+	if (sm_cli_db_open(&cc, g, "campaign") < 0)
 		goto out;
 	rc = sm_store_campaign_add(cc.store, c, (int64_t)time(NULL), &id);
 	if (rc == -EINVAL) {
@@ -284,14 +235,13 @@ static int campaign_new(int argc, char **argv, const struct sm_cli_globals *g)
 			c->end_date, c->start_date);
 		rc = SM_EXIT_ERROR;
 	} else if (rc < 0) {
-		rc = store_fail(&cc, "cannot create the campaign");
+		rc = sm_cli_store_fail(&cc, "cannot create the campaign");
 	} else {
 		char detail[SM_STORE_ERROR_MAX];
 
 		snprintf(detail, sizeof(detail), "campaign %lld: %s",
 			 (long long)id, c->name);
-		sm_store_event_add(cc.store, (int64_t)time(NULL), "cli",
-				   "campaign.new", detail, NULL);
+		sm_cli_audit(cc.store, "campaign.new", NULL, "%s", detail);
 		printf("%lld\n", (long long)id);
 		rc = SM_EXIT_OK;
 	}
@@ -329,14 +279,14 @@ static int collect_id(const struct sm_store_campaign *c, void *data)
 	return 0;
 }
 
-static int campaign_list(struct campcli *cc)
+static int campaign_list(struct sm_cli_db *cc)
 {
 	struct id_list l = {0};
 	int rc = sm_store_campaign_list(cc->store, collect_id, &l);
 
 	if (rc < 0) {
 		free(l.ids);
-		return store_fail(cc, "cannot list the campaigns");
+		return sm_cli_store_fail(cc, "cannot list the campaigns");
 	}
 	if (!l.n)
 		printf("no campaign\n");
@@ -350,7 +300,7 @@ static int campaign_list(struct campcli *cc)
 		if (sm_store_campaign_get(cc->store, l.ids[i], &c) < 0 ||
 		    sm_store_campaign_funnel(cc->store, l.ids[i], &f) < 0) {
 			free(l.ids);
-			return store_fail(cc, "cannot read a campaign");
+			return sm_cli_store_fail(cc, "cannot read a campaign");
 		}
 		printf("%-5lld %-8s %-10s %-10s %5d %10d  %s\n",
 		       (long long)c.id, sm_campaign_state_name(c.state),
@@ -361,7 +311,7 @@ static int campaign_list(struct campcli *cc)
 }
 
 /* Read campaign @arg, with the messages: 0, or an exit code. */
-static int get_campaign(struct campcli *cc, const char *arg, int64_t id,
+static int get_campaign(struct sm_cli_db *cc, const char *arg, int64_t id,
 			struct sm_store_campaign *c)
 {
 	int rc = sm_store_campaign_get(cc->store, id, c);
@@ -371,11 +321,11 @@ static int get_campaign(struct campcli *cc, const char *arg, int64_t id,
 		return SM_EXIT_ERROR;
 	}
 	if (rc < 0)
-		return store_fail(cc, "cannot read the campaign");
+		return sm_cli_store_fail(cc, "cannot read the campaign");
 	return 0;
 }
 
-static int campaign_show(struct campcli *cc, const char *arg, int64_t id)
+static int campaign_show(struct sm_cli_db *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
@@ -385,7 +335,7 @@ static int campaign_show(struct campcli *cc, const char *arg, int64_t id)
 	if (rc)
 		return rc;
 	if (sm_store_campaign_funnel(cc->store, id, &f) < 0)
-		return store_fail(cc, "cannot read the campaign");
+		return sm_cli_store_fail(cc, "cannot read the campaign");
 	fmt_time(c.created_at, created, sizeof(created));
 	fmt_time(c.started_at, started, sizeof(started));
 	fmt_time(c.closed_at, closed, sizeof(closed));
@@ -416,8 +366,8 @@ static int campaign_show(struct campcli *cc, const char *arg, int64_t id)
 
 /* ---- campaign start / pause / resume / close */
 
-static int campaign_move(struct campcli *cc, const char *verb, const char *arg,
-			 int64_t id)
+static int campaign_move(struct sm_cli_db *cc, const char *verb,
+			 const char *arg, int64_t id)
 {
 	enum sm_campaign_state to;
 	struct sm_store_campaign c;
@@ -457,13 +407,12 @@ static int campaign_move(struct campcli *cc, const char *verb, const char *arg,
 		return SM_EXIT_ERROR;
 	}
 	if (rc < 0)
-		return store_fail(cc, "cannot change the campaign");
+		return sm_cli_store_fail(cc, "cannot change the campaign");
 	snprintf(detail, sizeof(detail), "campaign %lld: %s -> %s",
 		 (long long)id, sm_campaign_state_name(c.state),
 		 sm_campaign_state_name(to));
 	snprintf(action, sizeof(action), "campaign.%s", verb);
-	sm_store_event_add(cc->store, (int64_t)time(NULL), "cli", action,
-			   detail, NULL);
+	sm_cli_audit(cc->store, action, NULL, "%s", detail);
 	printf("campaign %lld: %s\n", (long long)id,
 	       sm_campaign_state_name(to));
 	return SM_EXIT_OK;
@@ -505,10 +454,11 @@ static int print_modem(const struct sm_store_modem *m, void *data)
 	return 0;
 }
 
-static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
+static int campaign_status(struct sm_cli_db *cc, const char *arg, int64_t id)
 {
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
+	struct sm_shortlist *sl;
 	char median[32];
 	int nmodems = 0;
 	int rc = get_campaign(cc, arg, id, &c);
@@ -516,7 +466,14 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 	if (rc)
 		return rc;
 	if (sm_store_campaign_funnel(cc->store, id, &f) < 0)
-		return store_fail(cc, "cannot read the campaign");
+		return sm_cli_store_fail(cc, "cannot read the campaign");
+	/* "shortlisted" as the shortlist counts it: groups 1 and 2 of the
+	 * ranking (complete and compatible, or with a need the region can
+	 * meet), not every complete conversation. */
+	if (sm_shortlist_build(cc->store, id, &sl) < 0)
+		return sm_cli_store_fail(cc, "cannot rank the candidates");
+	f.shortlisted = sl->funnel.shortlisted;
+	sm_shortlist_free(sl);
 	printf("campaign %lld: %s (%s)\n", (long long)c.id, c.name,
 	       sm_campaign_state_name(c.state));
 	funnel_line("candidates", f.candidates, 0);
@@ -544,7 +501,7 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 		printf("\n");
 	/* The modems that carry it, as smsmatchd last recorded them. */
 	if (sm_store_modem_list(cc->store, print_modem, &nmodems) < 0)
-		return store_fail(cc, "cannot list the modems");
+		return sm_cli_store_fail(cc, "cannot list the modems");
 	printf("%s\n", nmodems ? "" : "modems: none recorded yet");
 	return SM_EXIT_OK;
 }
@@ -552,11 +509,11 @@ static int campaign_status(struct campcli *cc, const char *arg, int64_t id)
 int sm_cli_campaign(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	const char *verb = argc > 1 ? argv[1] : NULL;
-	struct campcli cc;
+	struct sm_cli_db cc;
 	int64_t id = 0;
 	int rc;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(campaign_usage, stdout);
 		return SM_EXIT_OK;
 	}
@@ -584,7 +541,7 @@ int sm_cli_campaign(int argc, char **argv, const struct sm_cli_globals *g)
 		fputs(campaign_usage, stderr);
 		return SM_EXIT_USAGE;
 	}
-	if (campcli_open(&cc, g, "campaign") < 0)
+	if (sm_cli_db_open(&cc, g, "campaign") < 0)
 		return SM_EXIT_ERROR;
 	if (strcmp(verb, "list") == 0)
 		rc = campaign_list(&cc);
@@ -856,7 +813,7 @@ static int candidates_import(const char *file, const char *camp,
 	struct sm_store_import_report rep;
 	struct sm_store_campaign c;
 	struct sm_csv_record h;
-	struct campcli cc;
+	struct sm_cli_db cc;
 	struct import *im;
 	char err[SM_CSV_ERR_MAX], detail[SM_STORE_ERROR_MAX];
 	int64_t id = parse_id(camp);
@@ -889,7 +846,7 @@ static int candidates_import(const char *file, const char *camp,
 		rc = SM_EXIT_ERROR;
 		goto out;
 	}
-	if (campcli_open(&cc, g, "candidates") < 0) {
+	if (sm_cli_db_open(&cc, g, "candidates") < 0) {
 		rc = SM_EXIT_ERROR;
 		goto out;
 	}
@@ -916,7 +873,7 @@ static int candidates_import(const char *file, const char *camp,
 				"imported\n");
 		rc = SM_EXIT_ERROR;
 	} else if (rc < 0) {
-		rc = store_fail(&cc, "nothing imported");
+		rc = sm_cli_store_fail(&cc, "nothing imported");
 	} else {
 		printf("imported %d candidates (%d merged, %d opted out, %d "
 		       "skipped%s)\n",
@@ -927,8 +884,8 @@ static int candidates_import(const char *file, const char *camp,
 			 "opted out, %d skipped",
 			 (long long)id, file, im->rows, rep.added, rep.merged,
 			 rep.opted_out, im->skipped);
-		sm_store_event_add(cc.store, (int64_t)time(NULL), "cli",
-				   "candidates.import", detail, NULL);
+		sm_cli_audit(cc.store, "candidates.import", NULL, "%s",
+			     detail);
 		rc = SM_EXIT_OK;
 	}
 	sm_store_close(cc.store);
@@ -942,7 +899,7 @@ int sm_cli_candidates(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	const char *file = NULL, *camp = NULL;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(candidates_usage, stdout);
 		return SM_EXIT_OK;
 	}

@@ -23,68 +23,6 @@
 #include "smsmatch/phone.h"
 #include "smsmatch/store.h"
 
-/* The configuration and the open store every command here needs. */
-struct gwcli {
-	struct sm_config cfg;	/* loaded configuration */
-	struct sm_store *store; /* its database */
-	const char *cmd;	/* "send", "queue"... for messages */
-};
-
-static int gwcli_open(struct gwcli *c, const struct sm_cli_globals *g,
-		      const char *cmd)
-{
-	const char *path = g->config_path ? g->config_path :
-					    SM_CONFIG_DEFAULT_PATH;
-	char err[512];
-
-	c->cmd = cmd;
-	c->store = NULL;
-	if (sm_config_load(path, &c->cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "smsmatch: %s: %s\n", cmd, err);
-		return -1;
-	}
-	setenv("TZ", c->cfg.timezone, 1);
-	tzset();
-	if (sm_store_open(c->cfg.database, &c->store, err, sizeof(err)) < 0) {
-		fprintf(stderr, "smsmatch: %s: %s\n", cmd, err);
-		return -1;
-	}
-	return 0;
-}
-
-static void gwcli_close(struct gwcli *c)
-{
-	sm_store_close(c->store);
-}
-
-static int store_fail(const struct gwcli *c, const char *what)
-{
-	fprintf(stderr, "smsmatch: %s: %s: %s\n", c->cmd, what,
-		sm_store_errmsg(c->store));
-	return SM_EXIT_ERROR;
-}
-
-static void fmt_time(int64_t t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	localtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static bool want_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
-}
-
 /* ---- send */
 
 static const char send_usage[] =
@@ -100,13 +38,13 @@ int sm_cli_send(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	const char *to = NULL, *text = NULL;
 	char number[SM_PHONE_MAX];
-	struct gwcli c;
+	struct sm_cli_db c;
 	enum sm_phone_kind kind;
 	unsigned parts = 1;
 	int64_t id = 0;
 	int rc;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(send_usage, stdout);
 		return SM_EXIT_OK;
 	}
@@ -136,7 +74,7 @@ int sm_cli_send(int argc, char **argv, const struct sm_cli_globals *g)
 				"valid UTF-8\n");
 		return SM_EXIT_ERROR;
 	}
-	if (gwcli_open(&c, g, "send") < 0)
+	if (sm_cli_db_open(&c, g, "send") < 0)
 		return SM_EXIT_ERROR;
 	rc = sm_store_enqueue(c.store,
 			     &(struct sm_store_enqueue){
@@ -155,14 +93,13 @@ int sm_cli_send(int argc, char **argv, const struct sm_cli_globals *g)
 		fprintf(stderr, "smsmatch: send: the text is too long\n");
 		rc = SM_EXIT_ERROR;
 	} else if (rc < 0) {
-		rc = store_fail(&c, "cannot queue the message");
+		rc = sm_cli_store_fail(&c, "cannot queue the message");
 	} else {
-		sm_store_event_add(c.store, (int64_t)time(NULL), "cli",
-				   "send", number, NULL);
+		sm_cli_audit(c.store, "send", number, NULL);
 		printf("%lld\n", (long long)id);
 		rc = SM_EXIT_OK;
 	}
-	gwcli_close(&c);
+	sm_cli_db_close(&c);
 	return rc;
 }
 
@@ -188,7 +125,7 @@ static int print_unconfirmed(const struct sm_store_outmsg *m, void *data)
 	char when[32];
 
 	(void)data;
-	fmt_time(m->claimed_at, when, sizeof(when));
+	sm_cli_fmt_time(m->claimed_at, when, sizeof(when));
 	/* The part in doubt is the last one written: next_part - 1. */
 	printf("  unconfirmed %lld  to %s  part %d/%d  on %s  since %s: "
 	       "%s\n",
@@ -198,7 +135,7 @@ static int print_unconfirmed(const struct sm_store_outmsg *m, void *data)
 	return 0;
 }
 
-static int queue_show(struct gwcli *c, const char *arg)
+static int queue_show(struct sm_cli_db *c, const char *arg)
 {
 	struct sm_store_outmsg *m = malloc(sizeof(*m));
 	char created[32], sent[32], fin[32];
@@ -210,9 +147,9 @@ static int queue_show(struct gwcli *c, const char *arg)
 		fprintf(stderr, "smsmatch: queue: no message %s\n", arg);
 		goto out;
 	}
-	fmt_time(m->created_at, created, sizeof(created));
-	fmt_time(m->sent_at, sent, sizeof(sent));
-	fmt_time(m->final_at, fin, sizeof(fin));
+	sm_cli_fmt_time(m->created_at, created, sizeof(created));
+	sm_cli_fmt_time(m->sent_at, sent, sizeof(sent));
+	sm_cli_fmt_time(m->final_at, fin, sizeof(fin));
 	printf("message %lld\n  to: %s\n  state: %s\n  kind: %s\n"
 	       "  parts: %d (next %d)\n  attempts: %d\n  modem: %s\n"
 	       "  created: %s\n  sent: %s\n  final: %s\n  last error: %s\n"
@@ -227,7 +164,7 @@ out:
 	return rc;
 }
 
-static int queue_resolve(struct gwcli *c, const char *arg, const char *how)
+static int queue_resolve(struct sm_cli_db *c, const char *arg, const char *how)
 {
 	enum sm_store_resolution r;
 	int64_t id = strtoll(arg, NULL, 10);
@@ -249,8 +186,8 @@ static int queue_resolve(struct gwcli *c, const char *arg, const char *how)
 			arg);
 		return SM_EXIT_ERROR;
 	}
-	sm_store_event_add(c->store, (int64_t)time(NULL), "cli",
-			   "queue.resolve", how, NULL);
+	sm_cli_audit(c->store, "queue.resolve", NULL, "message %lld: %s",
+		     (long long)id, how);
 	printf("message %lld: %s\n", (long long)id, how);
 	return SM_EXIT_OK;
 }
@@ -258,11 +195,11 @@ static int queue_resolve(struct gwcli *c, const char *arg, const char *how)
 int sm_cli_queue(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	struct sm_store_queue_stats st;
-	struct gwcli c;
+	struct sm_cli_db c;
 	bool json = false;
 	int rc = SM_EXIT_OK;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(queue_usage, stdout);
 		return SM_EXIT_OK;
 	}
@@ -273,7 +210,7 @@ int sm_cli_queue(int argc, char **argv, const struct sm_cli_globals *g)
 		fputs(queue_usage, stderr);
 		return SM_EXIT_USAGE;
 	}
-	if (gwcli_open(&c, g, "queue") < 0)
+	if (sm_cli_db_open(&c, g, "queue") < 0)
 		return SM_EXIT_ERROR;
 	if (argc == 3) {
 		rc = queue_show(&c, argv[2]);
@@ -284,7 +221,7 @@ int sm_cli_queue(int argc, char **argv, const struct sm_cli_globals *g)
 		goto out;
 	}
 	if (sm_store_queue_stats(c.store, &st) < 0) {
-		rc = store_fail(&c, "cannot read the queue");
+		rc = sm_cli_store_fail(&c, "cannot read the queue");
 		goto out;
 	}
 	if (json) {
@@ -317,7 +254,7 @@ int sm_cli_queue(int argc, char **argv, const struct sm_cli_globals *g)
 		sm_store_outbox_list(c.store, SM_OUT_UNCONFIRMED,
 				     print_unconfirmed, NULL);
 out:
-	gwcli_close(&c);
+	sm_cli_db_close(&c);
 	return rc;
 }
 
@@ -352,7 +289,7 @@ static int print_modem(const struct sm_store_modem *m, void *data)
 	else
 		snprintf(signal, sizeof(signal), "%d dBm (%d/4)",
 			 m->signal_dbm, bars);
-	fmt_time(m->updated_at, when, sizeof(when));
+	sm_cli_fmt_time(m->updated_at, when, sizeof(when));
 	printf("%s\n  state: %s%s\n  signal: %s\n  registration: %s\n"
 	       "  operator: %s\n  sent today: %d / %d\n  errors: %d%s%s\n"
 	       "  updated: %s\n",
@@ -369,10 +306,10 @@ static int print_modem(const struct sm_store_modem *m, void *data)
 int sm_cli_modems(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	struct modems_ctx mc = {0};
-	struct gwcli c;
+	struct sm_cli_db c;
 	int rc = SM_EXIT_OK;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(modems_usage, stdout);
 		return SM_EXIT_OK;
 	}
@@ -380,14 +317,14 @@ int sm_cli_modems(int argc, char **argv, const struct sm_cli_globals *g)
 		fputs(modems_usage, stderr);
 		return SM_EXIT_USAGE;
 	}
-	if (gwcli_open(&c, g, "modems") < 0)
+	if (sm_cli_db_open(&c, g, "modems") < 0)
 		return SM_EXIT_ERROR;
 	mc.cfg = &c.cfg;
 	if (sm_store_modem_list(c.store, print_modem, &mc) < 0)
-		rc = store_fail(&c, "cannot read the modems");
+		rc = sm_cli_store_fail(&c, "cannot read the modems");
 	else if (!mc.rows)
 		printf("no modem has reported yet: is smsmatchd running?\n");
-	gwcli_close(&c);
+	sm_cli_db_close(&c);
 	return rc;
 }
 
@@ -409,7 +346,7 @@ static int print_optout(const struct sm_store_optout *o, void *data)
 	char when[32];
 
 	(void)data;
-	fmt_time(o->at, when, sizeof(when));
+	sm_cli_fmt_time(o->at, when, sizeof(when));
 	printf("%-16s %-8s %s  %s\n", o->number,
 	       sm_optout_source_name(o->source), when, o->text);
 	return 0;
@@ -419,19 +356,19 @@ int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	char number[SM_PHONE_MAX];
 	const char *note = NULL;
-	struct gwcli c;
+	struct sm_cli_db c;
 	int rc = SM_EXIT_OK, cancelled = 0;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(optout_usage, stdout);
 		return SM_EXIT_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "list") == 0 && argc == 2) {
-		if (gwcli_open(&c, g, "optout") < 0)
+		if (sm_cli_db_open(&c, g, "optout") < 0)
 			return SM_EXIT_ERROR;
 		if (sm_store_optout_list(c.store, print_optout, NULL) < 0)
-			rc = store_fail(&c, "cannot list");
-		gwcli_close(&c);
+			rc = sm_cli_store_fail(&c, "cannot list");
+		sm_cli_db_close(&c);
 		return rc;
 	}
 	if (argc == 5 && strcmp(argv[1], "add") == 0 &&
@@ -449,16 +386,15 @@ int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g)
 			argv[2]);
 		return SM_EXIT_ERROR;
 	}
-	if (gwcli_open(&c, g, "optout") < 0)
+	if (sm_cli_db_open(&c, g, "optout") < 0)
 		return SM_EXIT_ERROR;
 	if (strcmp(argv[1], "add") == 0) {
 		if (sm_store_optout_add(c.store, number, SM_OPTOUT_ADVISOR,
 					(int64_t)time(NULL), note,
 					&cancelled) < 0) {
-			rc = store_fail(&c, "cannot add");
+			rc = sm_cli_store_fail(&c, "cannot add");
 		} else {
-			sm_store_event_add(c.store, (int64_t)time(NULL), "cli",
-					   "optout.add", number, NULL);
+			sm_cli_audit(c.store, "optout.add", number, NULL);
 			printf("%s opted out; %d queued message(s) "
 			       "cancelled\n",
 			       number, cancelled);
@@ -472,14 +408,14 @@ int sm_cli_optout(int argc, char **argv, const struct sm_cli_globals *g)
 				number);
 			rc = SM_EXIT_ERROR;
 		} else if (r < 0) {
-			rc = store_fail(&c, "cannot remove");
+			rc = sm_cli_store_fail(&c, "cannot remove");
 		} else {
-			sm_store_event_add(c.store, (int64_t)time(NULL), "cli",
-					   "optout.remove", number, NULL);
+			sm_cli_audit(c.store, "optout.remove", number,
+				     NULL);
 			printf("%s may be texted again\n", number);
 		}
 	}
-	gwcli_close(&c);
+	sm_cli_db_close(&c);
 	return rc;
 }
 
@@ -519,7 +455,7 @@ static int print_inbox(const struct sm_store_inmsg *m, void *data)
 		json_array_append_new(ic->arr, o);
 		return 0;
 	}
-	fmt_time(m->received_at, when, sizeof(when));
+	sm_cli_fmt_time(m->received_at, when, sizeof(when));
 	printf("%lld  %s  from %s via %s%s: %s\n", (long long)m->id, when,
 	       m->sender, m->modem, m->incomplete ? " (incomplete)" : "",
 	       m->text);
@@ -530,10 +466,10 @@ int sm_cli_inbox(int argc, char **argv, const struct sm_cli_globals *g)
 {
 	struct inbox_ctx ic = {0};
 	bool all = false, json = false;
-	struct gwcli c;
+	struct sm_cli_db c;
 	int rc = SM_EXIT_OK;
 
-	if (want_help(argc, argv)) {
+	if (sm_cli_want_help(argc, argv)) {
 		fputs(inbox_usage, stdout);
 		return SM_EXIT_OK;
 	}
@@ -547,14 +483,14 @@ int sm_cli_inbox(int argc, char **argv, const struct sm_cli_globals *g)
 			return SM_EXIT_USAGE;
 		}
 	}
-	if (gwcli_open(&c, g, "inbox") < 0)
+	if (sm_cli_db_open(&c, g, "inbox") < 0)
 		return SM_EXIT_ERROR;
 	if (json)
 		ic.arr = json_array();
 	if (sm_store_inbox_list(c.store, SM_IN_NEW, print_inbox, &ic) < 0 ||
 	    (all && sm_store_inbox_list(c.store, SM_IN_HANDLED, print_inbox,
 					&ic) < 0))
-		rc = store_fail(&c, "cannot read the inbox");
+		rc = sm_cli_store_fail(&c, "cannot read the inbox");
 	if (json) {
 		if (rc == SM_EXIT_OK) {
 			json_dumpf(ic.arr, stdout, JSON_COMPACT);
@@ -562,6 +498,6 @@ int sm_cli_inbox(int argc, char **argv, const struct sm_cli_globals *g)
 		}
 		json_decref(ic.arr);
 	}
-	gwcli_close(&c);
+	sm_cli_db_close(&c);
 	return rc;
 }

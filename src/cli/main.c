@@ -31,6 +31,16 @@ static void usage(FILE *out)
 	      "                            the ranked shortlist of a "
 	      "campaign\n"
 	      "\n"
+	      "Data protection:\n"
+	      "  purge [--older-than DAYS] [--dry-run]\n"
+	      "                            remove personal data of old "
+	      "closed campaigns\n"
+	      "  audit [--since DATE] [--json]\n"
+	      "                            who did what, when\n"
+	      "  person export|erase NUMBER\n"
+	      "                            a person's access or erasure "
+	      "request\n"
+	      "\n"
 	      "Technician commands:\n"
 	      "  modem probe DEVICE        identity, SIM, registration, signal, "
 	      "SMS support\n"
@@ -109,6 +119,12 @@ int main(int argc, char **argv)
 		return sm_cli_shortlist(argc - i, argv + i, &g);
 	if (strcmp(argv[i], "script") == 0)
 		return sm_cli_script(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "purge") == 0)
+		return sm_cli_purge(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "audit") == 0)
+		return sm_cli_audit_cmd(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "person") == 0)
+		return sm_cli_person(argc - i, argv + i, &g);
 	fprintf(stderr, "smsmatch: unknown command '%s' (see smsmatch --help)\n",
 		argv[i]);
 	return SM_EXIT_USAGE;

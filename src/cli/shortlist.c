@@ -188,6 +188,7 @@ int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g)
 	}
 	setenv("TZ", cfg->timezone, 1);
 	tzset();
+	sm_cli_check_db(cfg);
 	if (sm_store_open(cfg->database, &st, err, sizeof(err)) < 0) {
 		sl_err(err);
 		goto out;
@@ -213,6 +214,10 @@ int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g)
 	} else {
 		ret = SM_EXIT_OK;
 	}
+	if (ret == SM_EXIT_OK)
+		sm_cli_audit(st, "shortlist.export", NULL,
+			     "campaign %lld: %s to %s", id, fmt_arg,
+			     path && strcmp(path, "-") ? path : "stdout");
 out:
 	sm_shortlist_free(sl);
 	sm_store_close(st);

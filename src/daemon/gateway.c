@@ -169,6 +169,16 @@ static void housekeep_cb(struct sm_loop *loop, void *data)
 			  sm_clock_ms() + GW_HOUSEKEEP_MS);
 }
 
+static void retention_cb(struct sm_loop *loop, void *data)
+{
+	struct sm_gw *gw = data;
+
+	if (!gw->stopping)
+		gw_retention(gw, sm_gw_now());
+	sm_loop_set_timer(loop, gw->retention_timer,
+			  sm_clock_ms() + GW_RETENTION_MS);
+}
+
 static int add_modem(struct sm_gw *gw, const struct sm_config_modem *mc)
 {
 	struct gw_modem *gm;
@@ -210,6 +220,7 @@ int sm_gw_start(struct sm_gw *gw, char *err, size_t errlen)
 			rec.requeued, rec.unconfirmed);
 	sm_store_event_add(gw->store, sm_gw_now(), "smsmatchd", "start", NULL,
 			   NULL);
+	gw_privacy_check_files(gw);
 	for (unsigned i = 0; i < gw->cfg.nmodems; i++) {
 		rc = add_modem(gw, &gw->cfg.modems[i]);
 		if (rc < 0) {
@@ -226,8 +237,10 @@ int sm_gw_start(struct sm_gw *gw, char *err, size_t errlen)
 	gw->ticks_ms = GW_HOUSEKEEP_MS;
 	gw->dialogue_timer = sm_loop_add_timer(gw->loop, sm_clock_ms(),
 					       dialogue_cb, gw);
+	gw->retention_timer = sm_loop_add_timer(gw->loop, sm_clock_ms(),
+						retention_cb, gw);
 	if (gw->poll_timer < 0 || gw->housekeep_timer < 0 ||
-	    gw->dialogue_timer < 0) {
+	    gw->dialogue_timer < 0 || gw->retention_timer < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -329,5 +342,7 @@ void sm_gw_free(struct sm_gw *gw)
 		sm_loop_del_timer(gw->loop, gw->housekeep_timer);
 	if (gw->dialogue_timer > 0)
 		sm_loop_del_timer(gw->loop, gw->dialogue_timer);
+	if (gw->retention_timer > 0)
+		sm_loop_del_timer(gw->loop, gw->retention_timer);
 	gw_dialogue_forget_scripts(gw);
 }

@@ -43,6 +43,8 @@ struct sm_loop;
 /* Status reports match a part sent within this window (TP-MR wraps). */
 #define GW_MR_WINDOW_S (7 * 24 * 3600)
 #define GW_UNCONFIRMED_WINDOW_S (2 * 24 * 3600)
+/* The retention purge (retention.days) runs at start-up, then this often. */
+#define GW_RETENTION_MS (24 * 3600 * 1000ULL)
 /* SIGTERM waits this long for sends in flight. */
 #define GW_STOP_GRACE_MS 30000
 
@@ -97,6 +99,7 @@ struct sm_gw {
 	struct gw_script scripts[GW_SCRIPTS_MAX]; /* loaded scripts */
 	size_t nscripts;		  /* how many */
 	int dialogue_timer;		  /* first contacts timer id */
+	int retention_timer;		  /* daily purge timer id */
 	uint64_t last_ticks_ms;		  /* last reminders/expiry pass */
 	uint64_t ticks_ms;		  /* their period: GW_HOUSEKEEP_MS,
 					   * shorter for a script with
@@ -156,5 +159,9 @@ void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now);
 void gw_dialogue_unreachable(struct sm_gw *gw, int64_t conversation_id,
 			     int64_t now);
 void gw_dialogue_forget_scripts(struct sm_gw *gw);
+
+/* src/daemon/gw_privacy.c */
+void gw_privacy_check_files(struct sm_gw *gw);
+void gw_retention(struct sm_gw *gw, int64_t now);
 
 #endif

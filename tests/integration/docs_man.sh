@@ -46,7 +46,7 @@ done
 	"$SM" pdu --help
 	for c in decode encode; do "$SM" pdu $c --help; done
 	for c in send queue modems optout inbox campaign candidates shortlist \
-		script; do "$SM" $c --help; done
+		script purge audit person; do "$SM" $c --help; done
 } >"$T/help1" 2>&1 || fail "an smsmatch --help failed: $(cat "$T/help1")"
 "$SIM" --help >"$T/help2" 2>&1 || fail "smsmatch-modemsim --help failed"
 

@@ -63,6 +63,7 @@ static void test_example(void **state)
 	assert_string_equal(cfg.agency_name,
 			    "France Travail - Agence de Colmar");
 	assert_string_equal(cfg.agency_signature, "France Travail Colmar");
+	assert_int_equal(cfg.retention_days, 180);
 
 	assert_int_equal(cfg.nmodems, 2);
 	m = &cfg.modems[0];
@@ -129,6 +130,7 @@ static void test_defaults(void **state)
 	assert_memory_equal(&cfg.sending.window, &w, sizeof(w));
 	assert_false(cfg.llm.enabled);
 	assert_int_equal(cfg.llm.timeout_ms, 10000);
+	assert_int_equal(cfg.retention_days, 0);
 }
 
 static void test_good_files(void **state)
@@ -447,6 +449,40 @@ static void test_read_secret(void **state)
 	rmdir(dir);
 }
 
+static void test_retention(void **state)
+{
+	struct sm_config cfg;
+	char err[256];
+
+	assert_int_equal(sm_config_parse_string("retention = { days = 0; };",
+						"x", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.retention_days, 0);
+	assert_int_equal(
+		sm_config_parse_string("retention = { days = 3650; };", "x",
+				       &cfg, err, sizeof(err)),
+		0);
+	assert_int_equal(cfg.retention_days, 3650);
+	assert_int_equal(sm_config_parse_string("retention = {\n"
+						"  days = 3651; };",
+						"smsmatch.conf", &cfg, err,
+						sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "smsmatch.conf:2: retention.days: must be "
+				 "between 0 and 3650 (got 3651)");
+	assert_int_equal(sm_config_parse_string("retention = { days = -1; };",
+						"x", &cfg, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(sm_config_parse_string("retention = { day = 9; };",
+						"x", &cfg, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "x:1: retention.day: unknown setting (did "
+				 "you mean 'days'?)");
+	assert_int_equal(sm_config_parse_string("retention = { days = \"9\"; };",
+						"x", &cfg, err, sizeof(err)),
+			 -EINVAL);
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(sm_config_driver_name(SM_DRIVER_AUTO), "auto");
@@ -469,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_modem_limit),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_read_secret),
+		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_names),
 	};
 

@@ -260,6 +260,45 @@ static void test_campaign_times(void **state)
 	assert_int_equal(c.closed_at, T0 + 4);
 	assert_string_equal(sm_campaign_state_name(c.state), "closed");
 	sm_store_close(st);
+	(void)state;
+}
+
+/* Closing a campaign cancels what it still had queued, and only that. */
+static void test_close_cancels_queued(void **state)
+{
+	struct sm_store *st = open_db(":memory:");
+	int64_t a = add_campaign(st, "closing"), b = add_campaign(st, "other");
+	struct sm_store_enqueue e = {
+		.recipient = "+33611111111",
+		.text = "Bonjour",
+		.kind = SM_KIND_FIRST_CONTACT,
+		.nparts = 1,
+	};
+	struct sm_store_outmsg m;
+	int64_t ma = 0, mb = 0, manual = 0;
+
+	e.campaign_id = a;
+	assert_int_equal(sm_store_enqueue(st, &e, T0, &ma), 0);
+	e.campaign_id = b;
+	e.recipient = "+33622222222";
+	assert_int_equal(sm_store_enqueue(st, &e, T0, &mb), 0);
+	e.campaign_id = 0;
+	e.kind = SM_KIND_MANUAL;
+	assert_int_equal(sm_store_enqueue(st, &e, T0, &manual), 0);
+	assert_int_equal(sm_store_campaign_set_state(
+				 st, a, SM_CAMPAIGN_RUNNING, T0 + 1),
+			 0);
+	assert_int_equal(
+		sm_store_campaign_set_state(st, a, SM_CAMPAIGN_CLOSED, T0 + 2),
+		0);
+	assert_int_equal(sm_store_outbox_get(st, ma, &m), 0);
+	assert_int_equal(m.state, SM_OUT_CANCELLED);
+	assert_string_equal(m.last_error, "campaign closed");
+	assert_int_equal(sm_store_outbox_get(st, mb, &m), 0);
+	assert_int_equal(m.state, SM_OUT_QUEUED);
+	assert_int_equal(sm_store_outbox_get(st, manual, &m), 0);
+	assert_int_equal(m.state, SM_OUT_QUEUED);
+	sm_store_close(st);
 }
 
 struct camp_list {
@@ -1097,6 +1136,7 @@ int main(void)
 		cmocka_unit_test(test_campaign_add_checks),
 		cmocka_unit_test(test_campaign_transitions),
 		cmocka_unit_test(test_campaign_times),
+		cmocka_unit_test(test_close_cancels_queued),
 		cmocka_unit_test(test_campaign_list),
 		cmocka_unit_test(test_import_merge_optout),
 		cmocka_unit_test(test_import_all_or_nothing),
