@@ -13,7 +13,7 @@
 #
 # With SAN=1 (a $BUILD made with `make SAN=1`), the bench is built with the
 # same sanitizers: its figures are then meaningless, but it runs.
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 BUILD=${BUILD:-$root/build}
@@ -21,14 +21,17 @@ N=${1:-400}
 make -C "$root" --no-print-directory BUILD="$BUILD" "$BUILD/libsmsmatch.a" >/dev/null
 bin="$BUILD/bench/bench_dialogue"
 mkdir -p "$(dirname "$bin")"
+# smsmatchd's sources but its main()
+daemon=()
+for f in "$root"/src/daemon/*.c; do
+	[ "${f##*/}" = main.c ] || daemon+=("$f")
+done
 san=
 [ "${SAN:-}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 # shellcheck disable=SC2046,SC2086 # pkg-config's words, $san: separate flags
 gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $san -I"$root/include" \
 	$(pkg-config --cflags jansson) \
-	"$here/bench_dialogue.c" "$root"/src/daemon/gateway.c \
-	"$root"/src/daemon/gw_dialogue.c "$root"/src/daemon/gw_inbox.c \
-	"$root"/src/daemon/gw_modem.c "$BUILD/libsmsmatch.a" \
+	"$here/bench_dialogue.c" "${daemon[@]}" "$BUILD/libsmsmatch.a" \
 	$(pkg-config --libs libserialport gammu jansson libconfig sqlite3 xlsxwriter) \
 	-lm -o "$bin"
 echo "== reply -> next question queued: $((3 * N)) replies, $N candidates, no LLM"
