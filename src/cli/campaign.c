@@ -68,9 +68,10 @@ static const char campaign_usage[] =
 	"with\n"
 	"`smsmatch candidates import FILE --campaign ID`, then `start` it: "
 	"the\n"
-	"daemon contacts the candidates.  `pause` stops first contacts and\n"
-	"reminders (replies are still answered), `resume` goes on, `close`\n"
-	"ends it for good.  `status` prints the funnel and the reply times.\n"
+	"daemon contacts the candidates.  `pause` stops first contacts,\n"
+	"reminders and replies (a candidate's SMS waits in `smsmatch inbox`),\n"
+	"`resume` goes on, `close` ends it for good.  `status` prints the\n"
+	"funnel and the reply times.\n"
 	"The script must pass `smsmatch script check`.\n"
 	"DATE is YYYY-MM-DD or DD/MM/YYYY.\n";
 

@@ -5,6 +5,7 @@
  * housekeeping, configuration reload (SIGHUP) and a clean stop (SIGTERM).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,18 @@ static void wake_at_rate_limit(struct sm_gw *gw)
 	}
 	if (early && gw->poll_timer > 0)
 		sm_loop_set_timer(gw->loop, gw->poll_timer, at);
+}
+
+void sm_gw_malloc_tune(void)
+{
+	/* SQLite takes 64-87 KB scratch buffers in each write transaction
+	 * (page cache, b-tree balance) and frees them; glibc then gives the
+	 * top of the heap back (brk) and takes it again at the next reply.
+	 * On a VM each shrink is a TLB shootdown across CPUs: it tripled the
+	 * p99 CPU time of a reply (bench/dialogue_latency.sh).  A daemon's
+	 * heap of a few MB can stay. */
+	mallopt(M_TRIM_THRESHOLD, 16 << 20);
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
 void sm_gw_kick(struct sm_gw *gw)

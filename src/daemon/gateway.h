@@ -123,6 +123,9 @@ void sm_gw_schedule(struct sm_gw *gw);
  */
 void sm_gw_kick(struct sm_gw *gw);
 int64_t sm_gw_now(void);
+/* Keep the heap instead of trimming it after each reply (main() calls it
+ * once, before anything is allocated; so does the dialogue benchmark). */
+void sm_gw_malloc_tune(void);
 
 /* src/daemon/gw_modem.c */
 struct gw_modem *gw_modem_new(struct sm_gw *gw,
@@ -140,11 +143,25 @@ void gw_modem_publish(struct gw_modem *gm, int64_t now);
 void gw_inbound(struct sm_modem *m, const struct sm_modem_msg *msg,
 		void *data);
 void gw_inbox_housekeep(struct sm_gw *gw, int64_t now);
+/* Handle complete inbound message @id (stored): STOP at once, else the
+ * reply goes to its conversation's script, else it stays in the inbox. */
+void gw_inbox_handle(struct sm_gw *gw, int64_t id, int64_t now);
+/* Commit received part @p and, when it completes a message, handle it
+ * (gw_inbox_handle()), in one transaction.  0, or a negative errno when
+ * the part is not stored (then it stays on the modem).  The modem
+ * callback calls it before the modem may delete the SMS;
+ * bench/bench_dialogue.c times it. */
+int gw_inbox_receive(struct sm_gw *gw, const struct sm_store_inpart *p,
+		     int64_t now);
 
 /* src/daemon/gw_dialogue.c */
 void gw_dialogue_pass(struct sm_gw *gw, int64_t now, bool ticks);
 bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 		       const char *phone, int64_t now);
+/* The STOP confirmation of the script of @phone's open conversation
+ * (stop_confirm, rendered) in @buf; false when there is none. */
+bool gw_dialogue_stop_confirm(struct sm_gw *gw, const char *phone,
+			      char *buf, size_t len);
 void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now);
 void gw_dialogue_unreachable(struct sm_gw *gw, int64_t conversation_id,
 			     int64_t now);

@@ -136,6 +136,7 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int rc = 1;
 
+	sm_gw_malloc_tune();
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			config_path = argv[++i];
