@@ -77,11 +77,15 @@ struct safe_vars {
 	struct sm_script_var v[LLM_VARS_MAX];
 	size_t n;
 	char ph[LLM_VARS_MAX][SM_CRITERION_MAX + 3]; /* "[prenom]" */
+	const char *secrets[LLM_VARS_MAX + 1]; /* the personal values,
+						* NULL-ended */
 };
 
 static void safe_vars_build(struct safe_vars *sv,
 			    const struct sm_script_var *vars, size_t nvars)
 {
+	size_t ns = 0;
+
 	sv->n = 0;
 	for (size_t i = 0; i < nvars && sv->n < LLM_VARS_MAX; i++) {
 		bool fact = false;
@@ -95,9 +99,11 @@ static void safe_vars_build(struct safe_vars *sv,
 			snprintf(sv->ph[sv->n], sizeof(sv->ph[sv->n]), "[%.*s]",
 				 SM_CRITERION_MAX - 1, vars[i].name);
 			sv->v[sv->n].value = sv->ph[sv->n];
+			sv->secrets[ns++] = vars[i].value;
 		}
 		sv->n++;
 	}
+	sv->secrets[ns] = NULL;
 }
 
 /* ---- lifecycle */
@@ -437,6 +443,7 @@ static bool ask(struct gw_llm *L, struct gw_llm_item *it,
 	json_t *req = NULL;
 	bool sent = false;
 	size_t na = 0;
+	char answer[SM_STORE_TEXT_MAX + 1];
 
 	if (!sv || !question || !aids)
 		goto out;
@@ -451,12 +458,15 @@ static bool ask(struct gw_llm *L, struct gw_llm_item *it,
 			f.aids[na] = aids + na * SM_SCRIPT_MSG_MAX;
 			na++;
 		}
+	/* The candidate's own name, identifier, CSV columns typed in the
+	 * answer: masked (digits and e-mail addresses are, later). */
+	sm_llm_mask_secrets(msg->text, sv->secrets, answer, sizeof(answer));
 	if (it->clarify) {
-		req = sm_llm_request_clarify(L->cfg.model, &f, msg->text);
+		req = sm_llm_request_clarify(L->cfg.model, &f, answer);
 	} else {
 		question_fill(it, n, question);
 		req = sm_llm_request_interpret(L->cfg.model, &f, &it->q,
-					       msg->text);
+					       answer);
 		it->q.text = NULL; /* not kept */
 	}
 	if (req && sm_llm_send(L->client, req, answered, it) == 0)
