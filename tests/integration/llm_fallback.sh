@@ -41,10 +41,13 @@ declare -A EXPECT=(
 	[refused]="Couldn't connect to server"
 )
 CLARIFY=(clarify_good clarify_unknown clarify_long)
+# 500, 503, 429, the timeout and the refused connection are 5 failures in a
+# row (the other errors are not the server's): the breaker opens.
+BREAKER=breaker
 declare -A NUM
 printf 'identifiant;prénom;nom;téléphone;commune\n' >"$T/cand.csv"
 i=0
-for b in restart "${BEHAVIOURS[@]}" "${CLARIFY[@]}"; do
+for b in restart "${BEHAVIOURS[@]}" $BREAKER "${CLARIFY[@]}"; do
 	i=$((i + 1))
 	NUM[$b]=$(printf '+336112300%02d' $i)
 	printf 'ID%02d;Prenom%d;Nom%d;%s;Metz\n' $i $i $i "${NUM[$b]}" >>"$T/cand.csv"
@@ -58,7 +61,7 @@ llm_conf '"interpret", "clarify"' 20000
 id=$(llm_campaign "$T/cand.csv")
 dt_daemon_start
 dt_wait_ready 1
-for b in restart "${BEHAVIOURS[@]}" "${CLARIFY[@]}"; do
+for b in restart "${BEHAVIOURS[@]}" $BREAKER "${CLARIFY[@]}"; do
 	llm_wait_sent "${NUM[$b]}" '^Bonjour' 1
 done
 ok "campaign $id: $NCAND candidates invited"
@@ -121,6 +124,21 @@ for b in "${BEHAVIOURS[@]}"; do
 	ok "$b: ${line#*: }"
 done
 
+# The breaker is open: not asked (the rules re-ask at once), logged once
+# at warning level (each reply at debug level).
+n=${NUM[$BREAKER]}
+for k in 1 2 3; do
+	dt_ctl m1 inject "$n" "[[good]] bof $k" >/dev/null
+	llm_wait_sent "$n" '^Pardon' $k
+done
+[ "$(llm_log_count 'warning: language model: circuit breaker open after 5 failures in a row')" = 1 ] ||
+	fail "breaker: not logged once: $(grep 'circuit' "$DERR")"
+dt_ctl m1 inject "$n" "oui" >/dev/null
+llm_wait_sent "$n" 'intéresse' 1
+dt_ctl m1 inject "$n" "oui oui" >/dev/null
+llm_wait_sent "$n" '^Merci, votre conseiller' 1
+ok "breaker open after 5 failures in a row: not asked, logged once"
+
 # clarify: the draft, or the advisor's answer, then the question again.
 # (A new server, and a reload: a new client, json_schema again.)
 nreq_before_reload=$(wc -l <"$LLM_REC")
@@ -169,11 +187,15 @@ g = by[sys.argv[2]]["criteria"]["consent"]
 assert g["method"] == "llm", g
 assert g["raw"] == "[[good]] bof 1", g
 assert abs(g["confidence"] - 0.9) < 1e-6, g
+assert "llm" in json.dumps(by[sys.argv[2]]["flags"]), by[sys.argv[2]]["flags"]
 f = by[sys.argv[3]]["criteria"]["consent"]
 assert f["method"] == "rules", f
 print("consent of the good one:", g["value"], g["method"], g["confidence"])
 PY
-ok "the shortlist shows method llm where the model read the answer"
+sm shortlist "$id" --format csv -o "$T/sl.csv" || fail "shortlist csv"
+grep -q "accord : lu par l'IA (confiance 90 %), à vérifier" "$T/sl.csv" ||
+	fail "no llm flag in the CSV shortlist"
+ok "the shortlist shows method llm where the model read the answer (flagged for the advisor)"
 
 # The 422 made the client resend with json_object, and keep it.
 python3 - "$LLM_REC" "$nreq_before_reload" <<'PY' || fail "request bodies"
