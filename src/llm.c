@@ -684,19 +684,13 @@ void sm_llm_free(struct sm_llm *c)
 {
 	if (!c)
 		return;
-	while (c->flight) {
-		struct req *r = c->flight;
+	while (c->flight || c->queue) {
+		struct req *r = c->flight ? c->flight : c->queue;
 
-		unlink_flight(c, r);
-		r->res.status = SM_LLM_E_CANCELLED;
-		snprintf(r->res.why, sizeof(r->res.why), "cancelled");
-		r->next = c->done;
-		c->done = r;
-	}
-	while (c->queue) {
-		struct req *r = c->queue;
-
-		c->queue = r->next;
+		if (r == c->flight)
+			unlink_flight(c, r);
+		else
+			c->queue = r->next;
 		r->res.status = SM_LLM_E_CANCELLED;
 		snprintf(r->res.why, sizeof(r->res.why), "cancelled");
 		r->next = c->done;

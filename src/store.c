@@ -1599,18 +1599,21 @@ int sm_store_inbox_set_state(struct sm_store *st, int64_t id,
 	return finish(st, rc);
 }
 
-int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
-			sm_store_inmsg_fn fn, void *data)
+/* Call @fn with each inbox row in state @state matching @where, by id. */
+static int inbox_each(struct sm_store *st, enum sm_in_state state,
+		      const char *where, sm_store_inmsg_fn fn, void *data)
 {
 	struct sm_store_inmsg *m = malloc(sizeof(*m));
+	char sql[512];
 	sqlite3_stmt *s;
 	int rc;
 
 	if (!m)
 		return -ENOMEM;
-	rc = query(st, &s,
-		   "SELECT " IN_COLS " FROM inbox WHERE state = ? ORDER BY id",
-		   "s", sm_in_state_name(state));
+	snprintf(sql, sizeof(sql),
+		 "SELECT " IN_COLS " FROM inbox WHERE state = ?%s ORDER BY id",
+		 where);
+	rc = query(st, &s, sql, "s", sm_in_state_name(state));
 	while (rc == 0 && (rc = step(st, s)) == 1) {
 		read_inmsg(s, m);
 		rc = fn(m, data);
@@ -1623,29 +1626,17 @@ int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 	return rc;
 }
 
+int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
+			sm_store_inmsg_fn fn, void *data)
+{
+	return inbox_each(st, state, "", fn, data);
+}
+
 int sm_store_inbox_list_waiting(struct sm_store *st, sm_store_inmsg_fn fn,
 				void *data)
 {
-	struct sm_store_inmsg *m = malloc(sizeof(*m));
-	sqlite3_stmt *s;
-	int rc;
-
-	if (!m)
-		return -ENOMEM;
-	rc = query(st, &s,
-		   "SELECT " IN_COLS " FROM inbox WHERE state = ? AND "
-		   "conversation_id IS NOT NULL ORDER BY id",
-		   "s", sm_in_state_name(SM_IN_NEW));
-	while (rc == 0 && (rc = step(st, s)) == 1) {
-		read_inmsg(s, m);
-		rc = fn(m, data);
-		if (rc) {
-			sqlite3_reset(s);
-			break;
-		}
-	}
-	free(m);
-	return rc;
+	return inbox_each(st, SM_IN_NEW, " AND conversation_id IS NOT NULL",
+			  fn, data);
 }
 
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count)

@@ -412,6 +412,19 @@ static void question_fill(struct gw_llm_item *it,
 	it->q.text = text;
 }
 
+static struct gw_llm_item *item_new(struct gw_llm *L, int64_t inbox_id,
+				    int64_t conv_id)
+{
+	struct gw_llm_item *it = calloc(1, sizeof(*it));
+
+	if (it) {
+		it->owner = L;
+		it->inbox_id = inbox_id;
+		it->conv_id = conv_id;
+	}
+	return it;
+}
+
 /* A reply queued behind: last.  A reply asked about goes first, ahead of
  * what queued behind it in its conversation. */
 static void item_add(struct gw_llm *L, struct gw_llm_item *it)
@@ -506,12 +519,9 @@ bool gw_llm_park(struct sm_gw *gw, const struct sm_store_conversation *conv,
 		if (it->conv_id == conv->id)
 			break;
 	if (it && conv->id != L->replaying) {
-		it = calloc(1, sizeof(*it));
+		it = item_new(L, msg->id, conv->id);
 		if (!it)
 			return false;
-		it->owner = L;
-		it->inbox_id = msg->id;
-		it->conv_id = conv->id;
 		item_add(L, it);
 		return true;
 	}
@@ -537,12 +547,9 @@ bool gw_llm_park(struct sm_gw *gw, const struct sm_store_conversation *conv,
 	free(res);
 	if (!clarify && !interpret)
 		return false;
-	it = calloc(1, sizeof(*it));
+	it = item_new(L, msg->id, conv->id);
 	if (!it)
 		return false;
-	it->owner = L;
-	it->inbox_id = msg->id;
-	it->conv_id = conv->id;
 	it->clarify = clarify;
 	it->threshold = s->threshold;
 	it->asked = true;
