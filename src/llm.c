@@ -535,12 +535,6 @@ static void kick_fired(struct sm_loop *loop, void *data)
 			fail(c, r, SM_LLM_E_INTERNAL, "cannot start: %s",
 			     strerror(-rc));
 	}
-	if (c->nflight) {
-		int running;
-
-		curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0,
-					 &running);
-	}
 	while (c->done) {
 		struct req *r = c->done;
 
@@ -624,7 +618,6 @@ static char *endpoint_of(const char *url)
 int sm_llm_new(struct sm_loop *loop, const struct sm_llm_opts *o,
 	       struct sm_llm **out, char *err, size_t errlen)
 {
-	static bool global_done; /* curl_global_init once per process */
 	struct sm_llm *c = NULL;
 	char key[512];
 	int rc = -ENOMEM;
@@ -634,16 +627,18 @@ int sm_llm_new(struct sm_loop *loop, const struct sm_llm_opts *o,
 		snprintf(err, errlen, "llm.url: missing");
 		return -EINVAL;
 	}
-	if (!global_done) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			snprintf(err, errlen, "libcurl: cannot initialise");
-			return -ENOMEM;
-		}
-		global_done = true;
+	/* Reference-counted and thread-safe since curl 7.84: one per client,
+	 * undone by sm_llm_free(). */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "libcurl: cannot initialise");
+		return -ENOMEM;
 	}
 	c = calloc(1, sizeof(*c));
-	if (!c)
-		goto nomem;
+	if (!c) {
+		curl_global_cleanup();
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	c->loop = loop;
 	c->queue_tail = &c->queue;
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 10000;
@@ -715,6 +710,7 @@ void sm_llm_free(struct sm_llm *c)
 	}
 	free(c->endpoint);
 	free(c);
+	curl_global_cleanup();
 }
 
 /* ---- blocking helper */
