@@ -55,6 +55,7 @@ declare -A WANT=(
 	[http500]='fallback:  HTTP 500: scripted 500'
 	[http503]='fallback:  HTTP 503: scripted 503'
 	[big]='fallback:  reply larger than 1048576 bytes: refused'
+	[bigchunked]='fallback:  reply larger than 1048576 bytes: refused'
 )
 for b in "${!WANT[@]}"; do
 	rc=0

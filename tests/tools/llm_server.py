@@ -29,7 +29,8 @@
 #   http422          422 naming response_format while the request uses
 #                    json_schema (Mistral's shape), good otherwise
 #   http429          429 with Retry-After: 1
-#   big              a 10 MB body
+#   big              a 10 MB body (with Content-Length)
+#   bigchunked       a 10 MB body, chunked (no length announced)
 import argparse
 import json
 import re
@@ -169,6 +170,20 @@ class Handler(BaseHTTPRequestHandler):
             code = int(mode[4:])
             self.send_json(code, {"error": {"message": "scripted %d" % code,
                                             "type": "test"}})
+        elif mode == "bigchunked":
+            # The same without Content-Length: the client must stop
+            # reading at its cap, not buffer 10 MB.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b" " * 65536
+            try:
+                for _ in range(160):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                pass
         elif mode == "big":
             size = 10 * 1024 * 1024
             self.send_response(200)
