@@ -1695,6 +1695,15 @@ int sm_store_inbox_by_sender(struct sm_store *st, const char *sender,
 			    sender, fn, data);
 }
 
+int sm_store_inbox_list_waiting(struct sm_store *st, sm_store_inmsg_fn fn,
+				void *data)
+{
+	return inbox_select(st,
+			    "SELECT " IN_COLS " FROM inbox WHERE state = ?"
+			    " AND conversation_id IS NOT NULL ORDER BY id",
+			    sm_in_state_name(SM_IN_NEW), fn, data);
+}
+
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count)
 {
 	int64_t n = 0;
