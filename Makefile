@@ -22,7 +22,7 @@ PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 30
 
 # Debian packages behind these pkg-config names: scripts/install-deps.sh.
-PKGS := libserialport gammu jansson libconfig sqlite3 xlsxwriter
+PKGS := libserialport gammu jansson libconfig sqlite3 xlsxwriter libcurl
 TEST_PKGS := cmocka
 
 ifeq ($(CC),cc)

@@ -659,6 +659,8 @@ static int parse_llm_uses(struct ctx *c, const config_setting_t *g,
 		{"yesno", SM_LLM_USE_YESNO},   {"choice", SM_LLM_USE_CHOICE},
 		{"number", SM_LLM_USE_NUMBER}, {"date", SM_LLM_USE_DATE},
 		{"text", SM_LLM_USE_TEXT},
+		{"interpret", SM_LLM_USE_INTERPRET},
+		{"clarify", SM_LLM_USE_CLARIFY},
 	};
 	config_setting_t *s = config_setting_get_member(g, "uses");
 	int n;
@@ -674,8 +676,8 @@ static int parse_llm_uses(struct ctx *c, const config_setting_t *g,
 	n = config_setting_length(s);
 	if (n == 0)
 		return fail(c, line_of(s), "llm.uses",
-			    "must name at least one of yesno, choice, "
-			    "number, date, text");
+			    "must name at least one of interpret, clarify, "
+			    "yesno, choice, number, date, text");
 	llm->uses = 0;
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, i);
@@ -694,8 +696,9 @@ static int parse_llm_uses(struct ctx *c, const config_setting_t *g,
 				break;
 		if (k == sizeof(uses) / sizeof(uses[0]))
 			return fail(c, line_of(e), key,
-				    "unknown use '%.32s' (expected yesno, "
-				    "choice, number, date or text)",
+				    "unknown use '%.32s' (expected "
+				    "interpret, clarify, yesno, choice, "
+				    "number, date or text)",
 				    v);
 		llm->uses |= (unsigned)uses[k].bit;
 	}
