@@ -145,7 +145,7 @@ check: | $(DEPS_STAMP)
 # (tests/llama/README.md).  Not part of make check: the server is built once
 # per machine (scripts/llama-server.sh, cached outside the tree).
 .PHONY: check-llama
-check-llama: all
+check-llama: all $(BUILD)/tests/tools/llm-request
 	@scripts/llama-server.sh >/dev/null
 	@fail=0; for t in tests/llama/*.sh; do \
 		echo "RUN $$t"; \

@@ -13,9 +13,9 @@
 # every exchange; a second capture.py refuses json_schema, so the client's
 # json_object fallback reaches the server too.
 #
-# The client's requests come from `smsmatch llm test --json` when the
-# build has it; otherwise from the hand-written requests in requests/ (the
-# same shape).  Run by `make check-llama`, not by `make check`.
+# The client's requests: interpret from `smsmatch llm test --json`, clarify
+# from build/tests/tools/llm-request (the same library calls the daemon
+# makes).  Run by `make check-llama`, not by `make check`.
 #
 #   BUILD=$PWD/build SRCDIR=$PWD bash tests/llama/protocol.sh
 #   LLAMA_SERVER=/path/to/llama-server LLAMA_SRC=/path/to/llama.cpp ...
@@ -130,10 +130,10 @@ check_exchange() {
 	SC content "$d/$n.req.json" "$d/$n.resp.json" || fail "$d/$n: content"
 }
 
-if "$SM" llm test --help >/dev/null 2>&1; then
-	# ---- the client's own requests: `smsmatch llm test --json`
-	echo "client: $SM llm test --json"
-	cat >"$T/conf" <<EOF
+"$SM" llm test --help >/dev/null 2>&1 || fail "$SM has no 'llm test'"
+REQ=$BUILD/tests/tools/llm-request
+[ -x "$REQ" ] || fail "no $REQ (make tests)"
+cat >"$T/conf" <<EOF
 database = "$T/db.sqlite";
 timezone = "Europe/Paris";
 llm = {
@@ -145,23 +145,27 @@ llm = {
 	uses = ["interpret", "clarify"];
 };
 EOF
-	# llm_test URL NAME [--answer TEXT]: run the client, output in $T/NAME.json
-	llm_test() {
-		local url=$1 name=$2
-		shift 2
-		sed "s|PLACEHOLDER|$url|" "$T/conf" >"$T/conf.$name"
-		"$SM" -c "$T/conf.$name" llm test --json "$@" >"$T/$name.json" \
-			2>"$T/$name.err"
-		echo $? >"$T/$name.rc"
-	}
-	# client_end NAME FORMAT: a verdict or a named fallback, after a
-	# complete chat completion in FORMAT (json_schema or json_object)
-	client_end() {
-		$PY - "$T/$1.json" "$2" <<'PY' || fail "$1: $(cat "$T/$1.json" "$T/$1.err")"
+# llm_test URL NAME [--answer TEXT]: the client's interpret request,
+# `smsmatch llm test --json`, its output in $T/NAME.json
+llm_test() {
+	local url=$1 name=$2
+	shift 2
+	sed "s|PLACEHOLDER|$url|" "$T/conf" >"$T/conf.$name"
+	"$SM" -c "$T/conf.$name" llm test --json "$@" >"$T/$name.json" \
+		2>"$T/$name.err"
+	echo $? >"$T/$name.rc"
+}
+# client_end NAME FORMAT: after a complete chat completion sent with
+# FORMAT (json_schema or json_object), the client ends in a verdict or a
+# named fallback.  With json_schema the content conforms to the schema
+# (checked before), so the only fallback left is the model's "unclear".
+client_end() {
+	$PY - "$T/$1.json" "$2" <<'PY' || fail "$1: $(cat "$T/$1.json" "$T/$1.err")"
 import json, sys
 o = json.load(open(sys.argv[1]))
+fmt = sys.argv[2]
 assert o["http_status"] == 200, o
-assert o["response_format"] == sys.argv[2], o
+assert o["response_format"] == fmt, o
 assert isinstance(o.get("content"), str), o
 if "verdict" in o:
     v = o["verdict"]
@@ -170,61 +174,59 @@ if "verdict" in o:
 else:
     why = o.get("error")
     assert isinstance(why, str) and why, o
-    for bad in ("connect", "timeout", "timed out", "HTTP", "not a chat"):
-        assert bad not in why, o
+    if fmt == "json_schema":
+        assert why == "the model found the answer unclear", o
+    else:
+        assert why.startswith("model ") or "unclear" in why, o
 PY
-	}
-	n=0
-	for answer in "" "wi dac" "nn g pas de voiture 06 12 34 56 78 toto@example.fr"; do
-		n=$((n + 1))
-		if [ -n "$answer" ]; then
-			llm_test "$PLAIN" "s$n" --answer "$answer"
-		else
-			llm_test "$PLAIN" "s$n"
-		fi
-		check_exchange "$T/plain" "$n"
-		client_end "s$n" json_schema
-		# the prompt never carries the number or the address
-		! grep -q -e '06 12 34' -e 'toto@' "$T/plain/$(printf %03d $n).req.json" ||
-			fail "s$n: unmasked number or e-mail sent"
-		echo "  answer '${answer:-sample}': $(tr -d '\n' <"$T/s$n.json" | head -c 300)"
-	done
-	# ---- json_object fallback: json_schema refused with a 400
-	llm_test "$REFUSE" fb
-	[ "$(cat "$T/refuse/001.status")" = 400 ] || fail "fallback: no refusal"
-	grep -q '"json_object"' "$T/refuse/002.req.json" ||
-		fail "fallback: second request is not json_object"
-	[ "$(cat "$T/refuse/002.status")" = 200 ] ||
-		fail "fallback: HTTP $(cat "$T/refuse/002.status")"
-	client_end fb json_object
-	echo "  json_object fallback: $(tr -d '\n' <"$T/fb.json" | head -c 300)"
-else
-	# ---- the hand-written requests of the same shape (no `llm test` in
-	# this build)
-	echo "client: no 'smsmatch llm test' in $BUILD: requests/*.json"
-	n=0
-	for req in "$HERE"/requests/*.json; do
-		n=$((n + 1))
-		code=$(curl -s -o /dev/null -w '%{http_code}' \
-			-H 'Content-Type: application/json' --data-binary "@$req" \
-			"$PLAIN/v1/chat/completions")
-		[ "$code" = 200 ] || fail "$(basename "$req"): HTTP $code"
-		check_exchange "$T/plain" "$n"
-		echo "  $(basename "$req"): $($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["choices"][0]["message"]["content"])' "$T/plain/$(printf %03d $n).resp.json")"
-	done
-	# json_object: accepted, a chat completion comes back
-	$PY - "$HERE/requests/interpret.json" >"$T/object.json" <<'PY'
+}
+
+# ---- interpret: `smsmatch llm test --json`, three answers
+n=0
+for answer in "" "wi dac" "nn g pas de voiture 06 12 34 56 78 toto@example.fr"; do
+	n=$((n + 1))
+	if [ -n "$answer" ]; then
+		llm_test "$PLAIN" "s$n" --answer "$answer"
+	else
+		llm_test "$PLAIN" "s$n"
+	fi
+	check_exchange "$T/plain" "$n"
+	client_end "s$n" json_schema
+	# the prompt never carries the number or the address
+	! grep -q -e '06 12 34' -e 'toto@' "$T/plain/$(printf %03d $n).req.json" ||
+		fail "s$n: unmasked number or e-mail sent"
+	echo "  interpret '${answer:-sample}': $(tr -d '\n' <"$T/s$n.json" | head -c 300)"
+done
+
+# ---- clarify: the client's request (llm-request), read back by the client
+for q in "c'est payé ?" "c'est où exactement ?"; do
+	n=$((n + 1))
+	"$REQ" clarify tiny "$q" >"$T/clarify.json" || fail "llm-request clarify"
+	code=$(curl -s -o /dev/null -w '%{http_code}' \
+		-H 'Content-Type: application/json' --data-binary "@$T/clarify.json" \
+		"$PLAIN/v1/chat/completions")
+	[ "$code" = 200 ] || fail "clarify '$q': HTTP $code"
+	check_exchange "$T/plain" "$n"
+	"$REQ" draft "$T/plain/$(printf %03d $n).resp.json" >"$T/draft.json" ||
+		fail "llm-request draft"
+	$PY - "$T/draft.json" <<'PY' || fail "clarify '$q': $(cat "$T/draft.json")"
 import json, sys
-r = json.load(open(sys.argv[1]))
-r["response_format"] = {"type": "json_object"}
-print(json.dumps(r))
+o = json.load(open(sys.argv[1]))
+assert "draft" in o, o
+assert isinstance(o["draft"]["known"], bool), o
+assert isinstance(o["one_sms"], bool), o
 PY
-	curl -s -o "$T/object.out" -w '%{http_code}' \
-		-H 'Content-Type: application/json' --data-binary "@$T/object.json" \
-		"$REFUSE/v1/chat/completions" >"$T/object.code"
-	[ "$(cat "$T/object.code")" = 200 ] ||
-		fail "json_object: HTTP $(cat "$T/object.code")"
-	$PY -c 'import json,sys; c=json.load(open(sys.argv[1]))["choices"][0]["message"]["content"]; assert isinstance(c,str)' \
-		"$T/object.out" || fail "json_object: not a chat completion"
-fi
+	echo "  clarify '$q': $(head -c 300 "$T/draft.json")"
+done
+
+# ---- json_object fallback: json_schema refused with a 400
+llm_test "$REFUSE" fb
+[ "$(cat "$T/refuse/001.status")" = 400 ] || fail "fallback: no refusal"
+[ -f "$T/refuse/002.status" ] || fail "fallback: no second request"
+$PY -c 'import json,sys; assert json.load(open(sys.argv[1]))["response_format"] == {"type": "json_object"}' \
+	"$T/refuse/002.req.json" || fail "fallback: second request is not json_object"
+[ "$(cat "$T/refuse/002.status")" = 200 ] ||
+	fail "fallback: HTTP $(cat "$T/refuse/002.status"): $(head -c 300 "$T/refuse/002.resp.json")"
+client_end fb json_object
+echo "  json_object fallback: $(tr -d '\n' <"$T/fb.json" | head -c 300)"
 echo "llama protocol: ok (llama-server $(basename "$LDIR"), port $PORT)"
