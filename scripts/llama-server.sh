@@ -32,36 +32,12 @@ fi
 
 log() { echo "llama-server.sh: $*" >&2; }
 
-# Debian packages the build and the tiny model need, installed the way
-# scripts/install-deps.sh does.
+# Debian packages the build and the tiny model need (npm may also come
+# with a nodejs package that bundles it).
 PKGS="cmake g++ make git python3 python3-numpy"
-missing=""
-# npm may come from Debian's npm or from a nodejs package that bundles it.
-command -v npm >/dev/null 2>&1 || missing=" npm"
-for p in $PKGS; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-		grep -q "install ok installed"; then
-		missing="$missing $p"
-	fi
-done
-if [ -n "$missing" ]; then
-	log "installing missing Debian packages:$missing"
-	SUDO=""
-	if [ "$(id -u)" -ne 0 ]; then
-		if command -v sudo >/dev/null 2>&1; then
-			SUDO=sudo
-		else
-			log "not root and no sudo; install:$missing"
-			exit 1
-		fi
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	# Other builds may hold the dpkg lock for a while: wait for it.
-	$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
-	# shellcheck disable=SC2086
-	$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-		--no-install-recommends $missing >&2
-fi
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+# shellcheck disable=SC2086
+"$(dirname "$0")/install-deps.sh" $PKGS >&2
 
 mkdir -p "$DIR"
 # One build at a time per cache directory (make check-llama run twice).
