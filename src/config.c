@@ -1843,7 +1843,7 @@ static int s_parse_root(struct ctx *c, const config_setting_t *root,
 		"name",	     "encoding",     "threshold", "reminder_after",
 		"reminder",  "expire_after", "start",	  "help",
 		"callback",  "stop_confirm", "faq",	  "help_offers",
-		"variables", "nodes",	     NULL,
+		"variables", "nodes",	     "advisor_answer", NULL,
 	};
 	static const char *const cb_keys[] = {"keywords", "reply", NULL};
 	config_setting_t *s = NULL;
@@ -1907,7 +1907,10 @@ static int s_parse_root(struct ctx *c, const config_setting_t *root,
 			   &sc->help, &sc->help_line)) < 0 ||
 	    (rc = s_string(c, root, "", "stop_confirm", false,
 			   SM_SCRIPT_TEXT_MAX, &sc->stop_confirm,
-			   &sc->stop_confirm_line)) < 0)
+			   &sc->stop_confirm_line)) < 0 ||
+	    (rc = s_string(c, root, "", "advisor_answer", false,
+			   SM_SCRIPT_TEXT_MAX, &sc->advisor_answer,
+			   &sc->advisor_answer_line)) < 0)
 		return rc;
 	rc = s_member(c, root, "", "callback", CONFIG_TYPE_GROUP, false, &s);
 	if (rc < 0)

@@ -1623,6 +1623,31 @@ int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 	return rc;
 }
 
+int sm_store_inbox_list_waiting(struct sm_store *st, sm_store_inmsg_fn fn,
+				void *data)
+{
+	struct sm_store_inmsg *m = malloc(sizeof(*m));
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!m)
+		return -ENOMEM;
+	rc = query(st, &s,
+		   "SELECT " IN_COLS " FROM inbox WHERE state = ? AND "
+		   "conversation_id IS NOT NULL ORDER BY id",
+		   "s", sm_in_state_name(SM_IN_NEW));
+	while (rc == 0 && (rc = step(st, s)) == 1) {
+		read_inmsg(s, m);
+		rc = fn(m, data);
+		if (rc) {
+			sqlite3_reset(s);
+			break;
+		}
+	}
+	free(m);
+	return rc;
+}
+
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count)
 {
 	int64_t n = 0;

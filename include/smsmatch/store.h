@@ -509,6 +509,13 @@ int sm_store_inbox_set_state(struct sm_store *st, int64_t id,
 /* Inbound messages in @state, by id (arrival order). */
 int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 			sm_store_inmsg_fn fn, void *data);
+/*
+ * Inbound messages linked to a conversation and not yet handled (a reply
+ * that waited for the language model when the daemon stopped), oldest
+ * first.
+ */
+int sm_store_inbox_list_waiting(struct sm_store *st, sm_store_inmsg_fn fn,
+				void *data);
 
 /* Parts waiting for their siblings. */
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count);

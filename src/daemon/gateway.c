@@ -197,6 +197,12 @@ int sm_gw_start(struct sm_gw *gw, char *err, size_t errlen)
 			rec.requeued, rec.unconfirmed);
 	sm_store_event_add(gw->store, sm_gw_now(), "smsmatchd", "start", NULL,
 			   NULL);
+	/* The language model, and the replies that waited for it. */
+	if ((rc = gw_llm_start(gw)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
+	gw_llm_recover(gw);
 	for (unsigned i = 0; i < gw->cfg.nmodems; i++) {
 		rc = add_modem(gw, &gw->cfg.modems[i]);
 		if (rc < 0) {
@@ -266,6 +272,7 @@ int sm_gw_reload(struct sm_gw *gw, const struct sm_config *cfg)
 	gw->log.level = cfg->log_level;
 	/* Scripts are read again at their next use. */
 	gw_dialogue_forget_scripts(gw);
+	gw_llm_reload(gw);
 	/* Remove first (frees names), then add what is new. */
 	sm_gw_schedule(gw);
 	for (unsigned i = 0; i < cfg->nmodems; i++) {
@@ -315,5 +322,6 @@ void sm_gw_free(struct sm_gw *gw)
 		sm_loop_del_timer(gw->loop, gw->housekeep_timer);
 	if (gw->dialogue_timer > 0)
 		sm_loop_del_timer(gw->loop, gw->dialogue_timer);
+	gw_llm_free(gw);
 	gw_dialogue_forget_scripts(gw);
 }

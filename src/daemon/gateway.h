@@ -22,6 +22,7 @@
 #define SMSMATCH_GATEWAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "smsmatch/config.h"
@@ -98,6 +99,7 @@ struct sm_gw {
 	size_t nscripts;		  /* how many */
 	int dialogue_timer;		  /* first contacts timer id */
 	uint64_t last_ticks_ms;		  /* last reminders/expiry pass */
+	struct gw_llm *llm;		  /* the language model (gw_llm.c) */
 };
 
 /* src/daemon/gateway.c */
@@ -136,5 +138,39 @@ void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now);
 void gw_dialogue_unreachable(struct sm_gw *gw, int64_t conversation_id,
 			     int64_t now);
 void gw_dialogue_forget_scripts(struct sm_gw *gw);
+struct sm_script_override;
+/*
+ * Play @msg again after the language model (gw_llm.c): with @ov (NULL:
+ * the rules alone), never parked; @advisor: the candidate's question gets
+ * the script's advisor_answer (or GW_ADVISOR_ANSWER).  False when @phone
+ * has no open conversation.
+ */
+bool gw_dialogue_resume(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+			const char *phone, const struct sm_script_override *ov,
+			bool advisor, int64_t now);
+
+/* src/daemon/gw_llm.c */
+#define GW_ADVISOR_ANSWER                                                  \
+	"Je transmets votre question à votre conseiller, qui vous "         \
+	"répondra."
+struct gw_llm;
+struct sm_script_state;
+struct sm_script_var;
+struct sm_store_campaign;
+struct sm_store_conversation;
+int gw_llm_start(struct sm_gw *gw);
+void gw_llm_reload(struct sm_gw *gw);
+void gw_llm_free(struct sm_gw *gw);
+void gw_llm_recover(struct sm_gw *gw);
+/*
+ * Called with each reply before the script plays it: true when the reply
+ * waits for the language model (or behind another reply of its
+ * conversation that does); gw_dialogue_resume() follows.
+ */
+bool gw_llm_park(struct sm_gw *gw, const struct sm_store_conversation *conv,
+		 const struct sm_store_inmsg *msg, const struct sm_script *s,
+		 const struct sm_script_state *st,
+		 const struct sm_script_var *vars, size_t nvars,
+		 const struct sm_store_campaign *camp, int64_t now);
 
 #endif

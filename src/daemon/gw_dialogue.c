@@ -386,10 +386,30 @@ out:
 
 /* ---- replies */
 
+static bool dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+			   const char *phone, int64_t now, bool may_park,
+			   const struct sm_script_override *ov, bool advisor);
+
 bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 		       const char *phone, int64_t now)
 {
+	return dialogue_reply(gw, msg, phone, now, true, NULL, false);
+}
+
+bool gw_dialogue_resume(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+			const char *phone, const struct sm_script_override *ov,
+			bool advisor, int64_t now)
+{
+	return dialogue_reply(gw, msg, phone, now, false, ov, advisor);
+}
+
+static bool dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+			   const char *phone, int64_t now, bool may_park,
+			   const struct sm_script_override *ov, bool advisor)
+{
 	struct sm_store_conversation conv;
+	struct sm_script_override adv = {0};
+	char adv_text[SM_SCRIPT_MSG_MAX];
 	struct dlg_ctx *x;
 	int rc;
 
@@ -401,8 +421,23 @@ bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 	sm_store_inbox_set_conversation(gw->store, msg->id, conv.id);
 	if (ctx_load(gw, &conv, x) < 0)
 		goto out;
-	rc = sm_script_reply(x->script, &x->st, msg->text, x->vars.v,
-			     x->vars.n, (time_t)now, &x->res);
+	/* The language model may read it first (gw_llm.c). */
+	if (may_park && gw_llm_park(gw, &conv, msg, x->script, &x->st,
+				    x->vars.v, x->vars.n, &x->camp, now))
+		goto done;
+	if (advisor) {
+		if (!x->script->advisor_answer ||
+		    sm_script_render(x->script, x->script->advisor_answer,
+				     x->vars.v, x->vars.n, adv_text,
+				     sizeof(adv_text), NULL, 0) < 0)
+			snprintf(adv_text, sizeof(adv_text), "%s",
+				 GW_ADVISOR_ANSWER);
+		adv.answer_text = adv_text;
+		ov = &adv;
+	}
+	rc = sm_script_reply_override(x->script, &x->st, msg->text, ov,
+				      x->vars.v, x->vars.n, (time_t)now,
+				      &x->res);
 	if (rc < 0) {
 		sm_logf(&gw->log, SM_LOG_ERR,
 			"conversation %lld: the script cannot go on (%s)",
