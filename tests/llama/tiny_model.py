@@ -86,6 +86,12 @@ def main():
     w.add_unk_token_id(field(r, "tokenizer.ggml.unknown_token_id"))
     w.add_add_bos_token(field(r, "tokenizer.ggml.add_bos_token"))
     w.add_add_eos_token(field(r, "tokenizer.ggml.add_eos_token"))
+    # No "▁" before the text: llama-server feeds the template's generation
+    # prompt ("<|im_start|>assistant\n") through the response grammar and
+    # skips a first token that starts with a space, which with the prefix
+    # would be "▁<" (then "Failed to initialize samplers").  Real chat
+    # models have <|im_start|> as a special token and do not meet this.
+    w.add_add_space_prefix(False)
     w.add_chat_template(CHATML)
 
     rng = np.random.default_rng(SEED)
