@@ -156,6 +156,13 @@ llm_test() {
 	"$SM" -c "$T/conf.$name" llm test --json "$@" >"$T/$name.json" \
 		2>"$T/$name.err"
 	echo $? >"$T/$name.rc"
+	# exit 1 is a fallback: sanitizer reports are looked for in stderr
+	! grep -q -e 'Sanitizer' -e 'runtime error' "$T/$name.err" ||
+		fail "$name: $(cat "$T/$name.err")"
+	case $(cat "$T/$name.rc") in
+	0 | 1) ;;
+	*) fail "$name: llm test exit $(cat "$T/$name.rc"): $(cat "$T/$name.err")" ;;
+	esac
 }
 # client_end NAME FORMAT: after a complete chat completion sent with
 # FORMAT (json_schema or json_object), the client ends in a verdict or a
