@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "smsmatch/llm.h"
 #include "smsmatch/pdu.h"
@@ -148,6 +149,42 @@ int sm_llm_mask(const char *in, char *out, size_t len)
 			break;
 		p += n;
 	}
+	return masks;
+}
+
+int sm_llm_mask_secrets(const char *in, const char *const *secrets,
+			char *out, size_t len)
+{
+	size_t at = 0;
+	int masks = 0;
+	const char *p = in;
+
+	if (!len)
+		return 0;
+	out[0] = '\0';
+	while (*p) {
+		size_t hit = 0;
+
+		for (size_t i = 0; secrets && secrets[i]; i++) {
+			size_t n = strlen(secrets[i]);
+
+			if (n >= 3 && n > hit && !strncasecmp(p, secrets[i], n))
+				hit = n;
+		}
+		if (hit) {
+			masks++;
+			if (!put(out, len, &at, "[...]", 5))
+				break;
+			p += hit;
+		} else {
+			if (!put(out, len, &at, p, 1))
+				break;
+			p++;
+		}
+	}
+	/* A cut in the middle of a character: drop its lead bytes. */
+	while (at && ((unsigned char)out[at - 1] & 0xc0) == 0xc0)
+		out[--at] = '\0';
 	return masks;
 }
 

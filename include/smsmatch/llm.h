@@ -169,6 +169,16 @@ struct sm_llm_draft {
 int sm_llm_mask(const char *in, char *out, size_t len);
 
 /*
+ * Copy @in into @out (@len bytes, always NUL-terminated) with every
+ * occurrence of each of @secrets (NULL-ended; ASCII case-insensitive;
+ * entries shorter than 3 bytes ignored) replaced by "[...]": the
+ * candidate's own name or identifier typed in an answer.  Returns the
+ * number of masks.
+ */
+int sm_llm_mask_secrets(const char *in, const char *const *secrets,
+			char *out, size_t len);
+
+/*
  * A request asking to interpret @answer (masked here) to @q, with @facts.
  * Returns a new object (the caller json_decref()s it) or NULL on a bad
  * @q (no categories) or out of memory.

@@ -157,6 +157,7 @@ struct gw_llm;
 struct sm_script_state;
 struct sm_script_var;
 struct sm_store_campaign;
+struct sm_store_candidate;
 struct sm_store_conversation;
 int gw_llm_start(struct sm_gw *gw);
 void gw_llm_reload(struct sm_gw *gw);
@@ -171,6 +172,7 @@ bool gw_llm_park(struct sm_gw *gw, const struct sm_store_conversation *conv,
 		 const struct sm_store_inmsg *msg, const struct sm_script *s,
 		 const struct sm_script_state *st,
 		 const struct sm_script_var *vars, size_t nvars,
-		 const struct sm_store_campaign *camp, int64_t now);
+		 const struct sm_store_campaign *camp,
+		 const struct sm_store_candidate *cand, int64_t now);
 
 #endif

@@ -423,7 +423,8 @@ static bool dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 		goto out;
 	/* The language model may read it first (gw_llm.c). */
 	if (may_park && gw_llm_park(gw, &conv, msg, x->script, &x->st,
-				    x->vars.v, x->vars.n, &x->camp, now))
+				    x->vars.v, x->vars.n, &x->camp, &x->cand,
+				    now))
 		goto done;
 	if (advisor) {
 		if (!x->script->advisor_answer ||

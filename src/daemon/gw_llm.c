@@ -77,11 +77,16 @@ struct safe_vars {
 	struct sm_script_var v[LLM_VARS_MAX];
 	size_t n;
 	char ph[LLM_VARS_MAX][SM_CRITERION_MAX + 3]; /* "[prenom]" */
+	const char *secrets[LLM_VARS_MAX + 4]; /* the personal values,
+						* NULL-ended */
 };
 
 static void safe_vars_build(struct safe_vars *sv,
-			    const struct sm_script_var *vars, size_t nvars)
+			    const struct sm_script_var *vars, size_t nvars,
+			    const struct sm_store_candidate *cand)
 {
+	size_t ns = 0;
+
 	sv->n = 0;
 	for (size_t i = 0; i < nvars && sv->n < LLM_VARS_MAX; i++) {
 		bool fact = false;
@@ -95,9 +100,15 @@ static void safe_vars_build(struct safe_vars *sv,
 			snprintf(sv->ph[sv->n], sizeof(sv->ph[sv->n]), "[%.*s]",
 				 SM_CRITERION_MAX - 1, vars[i].name);
 			sv->v[sv->n].value = sv->ph[sv->n];
+			sv->secrets[ns++] = vars[i].value;
 		}
 		sv->n++;
 	}
+	/* Not template variables, but the candidate's all the same. */
+	sv->secrets[ns++] = cand->ext_id;
+	sv->secrets[ns++] = cand->first_name;
+	sv->secrets[ns++] = cand->last_name;
+	sv->secrets[ns] = NULL;
 }
 
 /* ---- lifecycle */
@@ -422,7 +433,8 @@ static void item_add(struct gw_llm *L, struct gw_llm_item *it)
 static bool ask(struct gw_llm *L, struct gw_llm_item *it,
 		const struct sm_store_inmsg *msg, const struct sm_script *s,
 		const struct sm_script_node *n, const struct sm_script_var *vars,
-		size_t nvars, const struct sm_store_campaign *camp)
+		size_t nvars, const struct sm_store_campaign *camp,
+		const struct sm_store_candidate *cand)
 {
 	struct safe_vars *sv = malloc(sizeof(*sv));
 	char *question = malloc(SM_SCRIPT_MSG_MAX);
@@ -437,10 +449,11 @@ static bool ask(struct gw_llm *L, struct gw_llm_item *it,
 	json_t *req = NULL;
 	bool sent = false;
 	size_t na = 0;
+	char answer[SM_STORE_TEXT_MAX + 1];
 
 	if (!sv || !question || !aids)
 		goto out;
-	safe_vars_build(sv, vars, nvars);
+	safe_vars_build(sv, vars, nvars, cand);
 	if (sm_script_render(s, n->message, sv->v, sv->n, question,
 			     SM_SCRIPT_MSG_MAX, NULL, 0) < 0)
 		goto out;
@@ -451,12 +464,15 @@ static bool ask(struct gw_llm *L, struct gw_llm_item *it,
 			f.aids[na] = aids + na * SM_SCRIPT_MSG_MAX;
 			na++;
 		}
+	/* The candidate's own name, identifier, CSV columns typed in the
+	 * answer: masked (digits and e-mail addresses are, later). */
+	sm_llm_mask_secrets(msg->text, sv->secrets, answer, sizeof(answer));
 	if (it->clarify) {
-		req = sm_llm_request_clarify(L->cfg.model, &f, msg->text);
+		req = sm_llm_request_clarify(L->cfg.model, &f, answer);
 	} else {
 		question_fill(it, n, question);
 		req = sm_llm_request_interpret(L->cfg.model, &f, &it->q,
-					       msg->text);
+					       answer);
 		it->q.text = NULL; /* not kept */
 	}
 	if (req && sm_llm_send(L->client, req, answered, it) == 0)
@@ -473,7 +489,8 @@ bool gw_llm_park(struct sm_gw *gw, const struct sm_store_conversation *conv,
 		 const struct sm_store_inmsg *msg, const struct sm_script *s,
 		 const struct sm_script_state *st,
 		 const struct sm_script_var *vars, size_t nvars,
-		 const struct sm_store_campaign *camp, int64_t now)
+		 const struct sm_store_campaign *camp,
+		 const struct sm_store_candidate *cand, int64_t now)
 {
 	struct gw_llm *L = gw->llm;
 	const struct sm_script_node *n;
@@ -529,7 +546,7 @@ bool gw_llm_park(struct sm_gw *gw, const struct sm_store_conversation *conv,
 	it->clarify = clarify;
 	it->threshold = s->threshold;
 	it->asked = true;
-	if (!ask(L, it, msg, s, n, vars, nvars, camp)) {
+	if (!ask(L, it, msg, s, n, vars, nvars, camp, cand)) {
 		free(it);
 		return false;
 	}
