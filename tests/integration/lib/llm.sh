@@ -3,7 +3,7 @@
 # llm.sh - helpers for the language model tests (tests/integration/llm_*.sh),
 # sourced after daemon.sh: the scripted OpenAI-compatible server
 # (tests/tools/llm_server.py) on loopback, the llm = { } section of the
-# configuration, a campaign on tests/data/scripts/llm.conf, and waits on
+# configuration, a campaign on tests/data/llm/script.conf, and waits on
 # what the simulator sent and what the daemon logged.
 
 LLM_PORT=
@@ -50,7 +50,7 @@ EOF
 llm_campaign() {
 	local id
 	id=$(sm campaign new --name "Test LLM" \
-		--script "$SRCDIR/tests/data/scripts/llm.conf" \
+		--script "$SRCDIR/tests/data/llm/script.conf" \
 		--trade "Cariste" --start 2027-03-01 --end 2027-04-30 \
 		--place "Metz" --seats 12 --prerequisite "permis B") ||
 		fail "campaign new"
