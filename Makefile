@@ -4,6 +4,7 @@
 #
 #   make            build/smsmatch, build/smsmatchd, build/smsmatch-modemsim
 #   make check      every test, then every test again under ASan + UBSan
+#   make check-llama the LLM client against a real llama-server (tests/llama)
 #   make demo       a whole campaign on two simulated modems (~50 s)
 #   make deps       install the missing Debian packages (make calls it)
 #   make fuzz       each fuzz target for FUZZ_SECONDS (libFuzzer, clang)
@@ -143,6 +144,17 @@ check-one: tests
 check: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory check-one
 	@$(MAKE) --no-print-directory check-one BUILD=build/san SAN=1
+
+# The LLM client against a real llama.cpp llama-server on loopback
+# (tests/llama/README.md).  Not part of make check: the server is built once
+# per machine (scripts/llama-server.sh, cached outside the tree).
+.PHONY: check-llama
+check-llama: all $(BUILD)/tests/tools/llm-request
+	@scripts/llama-server.sh >/dev/null
+	@fail=0; for t in tests/llama/*.sh; do \
+		echo "RUN $$t"; \
+		BUILD=$(abspath $(BUILD)) SRCDIR=$(CURDIR) bash $$t || fail=1; \
+	done; exit $$fail
 
 # libFuzzer builds need clang; they live in build/fuzz.
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude \

@@ -274,7 +274,10 @@ static int start_transfer(struct sm_llm *c, struct req *r)
 		r->schema_fallback = true;
 	}
 	free(r->payload);
-	r->payload = json_dumps(r->body, JSON_COMPACT);
+	/* 15 digits: 0.1 goes out as 0.1, not 0.10000000000000001 (the
+	 * confidence enum of the verdict schema). */
+	r->payload =
+		json_dumps(r->body, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	r->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	if (r->hdrs && c->auth) {
 		struct curl_slist *h = curl_slist_append(r->hdrs, c->auth);

@@ -10,10 +10,13 @@
  *
  * Schemas are written for llama.cpp's JSON-schema grammar as much as for
  * vLLM and Mistral: closed objects (additionalProperties false, every
- * property listed), the category as an enum, and no numeric bounds (the
- * grammar ignores minimum/maximum; the confidence is checked here).  An
- * open "also": {"type": "object"} lets small models ramble until
- * max_tokens, so "also" lists the standard criteria and their values.
+ * property listed), the category as an enum, and every field bounded in a
+ * way the grammar enforces.  The grammar ignores minimum/maximum on a
+ * "number" (a random model answered confidence 8.9), so the confidence is
+ * an enum of the tenths 0, 0.1 ... 1 (still checked here).  An open
+ * "also": {"type": "object"} lets small models ramble until max_tokens,
+ * so "also" lists the standard criteria and their values.
+ * tests/llama/protocol.sh checks all this against a real llama-server.
  */
 #include <errno.h>
 #include <math.h>
@@ -246,6 +249,16 @@ static json_t *string_enum(const char *const *values)
 	return json_pack("{s:s, s:o}", "type", "string", "enum", e);
 }
 
+/* The confidence: a number in 0..1 a grammar can enforce (tenths). */
+static json_t *confidence_schema(void)
+{
+	json_t *e = json_array();
+
+	for (int i = 0; i <= 10; i++)
+		json_array_append_new(e, json_real(i / 10.0));
+	return json_pack("{s:s, s:o}", "type", "number", "enum", e);
+}
+
 /* The verdict schema of @q. */
 static json_t *verdict_schema(const struct sm_llm_question *q)
 {
@@ -265,10 +278,10 @@ static json_t *verdict_schema(const struct sm_llm_question *q)
 			continue;
 		json_object_set_new(also, crit[i], string_enum(v));
 	}
-	return json_pack("{s:s, s:{s:o, s:{s:s}, s:{s:s, s:o, s:b}}, "
+	return json_pack("{s:s, s:{s:o, s:o, s:{s:s, s:o, s:b}}, "
 			 "s:[s,s,s], s:b}",
 			 "type", "object", "properties", "category",
-			 string_enum(cats), "confidence", "type", "number",
+			 string_enum(cats), "confidence", confidence_schema(),
 			 "also", "type", "object", "properties", also,
 			 "additionalProperties", 0, "required", "category",
 			 "confidence", "also", "additionalProperties", 0);
@@ -302,8 +315,8 @@ json_t *sm_llm_request_interpret(const char *model,
 		     "formation. Reponds uniquement par un objet JSON "
 		     "{\"category\": ..., \"confidence\": ..., \"also\": "
 		     "{...}}. category : une de %s\"%s\" (quand la reponse "
-		     "ne permet pas de trancher). confidence : un nombre "
-		     "entre 0 et 1. also : ce que la reponse dit clairement "
+		     "ne permet pas de trancher). confidence : 0, 0.1, "
+		     "0.2 ... 0.9 ou 1. also : ce que la reponse dit clairement "
 		     "d'autres criteres, avec les valeurs permises, sinon "
 		     "{}. Ne devine pas.",
 		     cats, SM_LLM_CATEGORY_UNCLEAR) < 0)

@@ -99,7 +99,7 @@ static void test_request_interpret(void **state)
 {
 	json_t *req = sm_llm_request_interpret("m", &facts, &q_transport,
 					       "g pa d voiture 0612345678");
-	json_t *schema, *props, *also, *cat, *msgs;
+	json_t *schema, *props, *also, *cat, *conf, *msgs;
 	const char *key, *user;
 	json_t *v;
 
@@ -123,9 +123,14 @@ static void test_request_interpret(void **state)
 	assert_int_equal(json_array_size(cat), 4);
 	assert_string_equal(json_string_value(json_array_get(cat, 3)),
 			    "unclear");
-	/* No numeric bounds the grammar would ignore. */
+	/* No numeric bounds the grammar would ignore: the tenths 0..1. */
 	assert_null(json_object_get(json_object_get(props, "confidence"),
 				    "minimum"));
+	conf = json_object_get(json_object_get(props, "confidence"), "enum");
+	assert_int_equal(json_array_size(conf), 11);
+	assert_true(json_number_value(json_array_get(conf, 0)) == 0.0);
+	assert_true(json_number_value(json_array_get(conf, 7)) == 0.7);
+	assert_true(json_number_value(json_array_get(conf, 10)) == 1.0);
 	also = json_object_get(props, "also");
 	assert_true(
 		json_is_false(json_object_get(also, "additionalProperties")));
