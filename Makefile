@@ -4,11 +4,15 @@
 #
 #   make            build/smsmatch, build/smsmatchd, build/smsmatch-modemsim
 #   make check      every test, then every test again under ASan + UBSan
+#   make check-llama the LLM client against a real llama-server (tests/llama)
 #   make demo       a whole campaign on two simulated modems (~50 s)
 #   make deps       install the missing Debian packages (make calls it)
 #   make fuzz       each fuzz target for FUZZ_SECONDS (libFuzzer, clang)
 #   make bench      the benchmarks under bench/
 #   make format     clang-format over the sources
+#   make install    programs, man pages, /etc/smsmatch, systemd unit, udev
+#                   rules (PREFIX, DESTDIR...; scripts/install.sh)
+#   make uninstall  what install added (its manifest); never the data
 #
 # Everything is built out of tree in $(BUILD).  SAN=1 builds with the
 # sanitizers (make check does that in build/san).
@@ -21,7 +25,7 @@ PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 30
 
 # Debian packages behind these pkg-config names: scripts/install-deps.sh.
-PKGS := libserialport gammu jansson libconfig sqlite3 xlsxwriter
+PKGS := libserialport gammu jansson libconfig sqlite3 xlsxwriter libcurl
 TEST_PKGS := cmocka
 
 ifeq ($(CC),cc)
@@ -70,7 +74,8 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check check-one deps fuzz bench format demo clean tests
+.PHONY: all check check-one deps fuzz bench format demo clean tests \
+	install uninstall
 .DEFAULT_GOAL := all
 # Keep the objects of test programs (pattern-rule intermediates).
 .SECONDARY:
@@ -140,6 +145,17 @@ check: | $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory check-one
 	@$(MAKE) --no-print-directory check-one BUILD=build/san SAN=1
 
+# The LLM client against a real llama.cpp llama-server on loopback
+# (tests/llama/README.md).  Not part of make check: the server is built once
+# per machine (scripts/llama-server.sh, cached outside the tree).
+.PHONY: check-llama
+check-llama: all $(BUILD)/tests/tools/llm-request
+	@scripts/llama-server.sh >/dev/null
+	@fail=0; for t in tests/llama/*.sh; do \
+		echo "RUN $$t"; \
+		BUILD=$(abspath $(BUILD)) SRCDIR=$(CURDIR) bash $$t || fail=1; \
+	done; exit $$fail
+
 # libFuzzer builds need clang; they live in build/fuzz.
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	-fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS))
@@ -165,6 +181,35 @@ bench: all
 
 demo: all
 	@BUILD=$(abspath $(BUILD)) scripts/demo.sh
+
+# make install [DESTDIR=...] [PREFIX=/usr]: scripts/install.sh does the work
+# (a manifest for uninstall; configuration never overwritten once edited;
+# as root without DESTDIR also the smsmatch user, /var/lib/smsmatch and
+# the database).  GZIP_MAN=1 compresses the man pages.
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/smsmatch
+DATADIR ?= $(PREFIX)/share/smsmatch
+SYSCONFDIR ?= /etc
+STATEDIR ?= /var/lib/smsmatch
+ifeq ($(PREFIX),/usr)
+UNITDIR ?= /usr/lib/systemd/system
+UDEVRULESDIR ?= /usr/lib/udev/rules.d
+else
+UNITDIR ?= /etc/systemd/system
+UDEVRULESDIR ?= /etc/udev/rules.d
+endif
+INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BINDIR='$(BINDIR)' \
+	SBINDIR='$(SBINDIR)' MANDIR='$(MANDIR)' DOCDIR='$(DOCDIR)' \
+	DATADIR='$(DATADIR)' SYSCONFDIR='$(SYSCONFDIR)' STATEDIR='$(STATEDIR)' \
+	UNITDIR='$(UNITDIR)' UDEVRULESDIR='$(UDEVRULESDIR)' GZIP_MAN='$(GZIP_MAN)'
+
+install: all
+	@$(INSTALL_ENV) scripts/install.sh install $(BUILD)
+
+uninstall:
+	@$(INSTALL_ENV) scripts/install.sh uninstall
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -4,7 +4,17 @@
 # install-deps.sh - install the Debian packages smsmatch builds and tests
 # with, when they are missing.  `--check` only says what is missing and
 # exits 1 if anything is.  Needs root (or sudo) to install.
+#
+#   install-deps.sh [--check] [PACKAGE...]
+#
+# With PACKAGE names, those instead of the lists below (scripts/llama-server.sh
+# uses it for what the llama-server build needs).
 set -eu
+check=
+if [ "${1:-}" = "--check" ]; then
+	check=1
+	shift
+fi
 
 # Build: libraries behind the Makefile's pkg-config names.
 BUILD_PKGS="gcc make pkg-config libserialport-dev libgammu-dev libconfig-dev
@@ -18,8 +28,10 @@ libxlsxwriter-dev"
 TEST_PKGS="gammu clang libclang-rt-14-dev socat python3 tzdata man-db groff-base
 gammu-smsd"
 
+WANTED="${*:-$BUILD_PKGS $TEST_PKGS}"
+
 missing=""
-for p in $BUILD_PKGS $TEST_PKGS; do
+for p in $WANTED; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 		grep -q "install ok installed"; then
 		missing="$missing $p"
@@ -29,7 +41,7 @@ done
 if [ -z "$missing" ]; then
 	exit 0
 fi
-if [ "${1:-}" = "--check" ]; then
+if [ -n "$check" ]; then
 	echo "missing Debian packages:$missing"
 	exit 1
 fi
@@ -45,6 +57,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+# Wait for the dpkg lock when another install holds it.
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+	--no-install-recommends $missing

@@ -659,6 +659,8 @@ static int parse_llm_uses(struct ctx *c, const config_setting_t *g,
 		{"yesno", SM_LLM_USE_YESNO},   {"choice", SM_LLM_USE_CHOICE},
 		{"number", SM_LLM_USE_NUMBER}, {"date", SM_LLM_USE_DATE},
 		{"text", SM_LLM_USE_TEXT},
+		{"interpret", SM_LLM_USE_INTERPRET},
+		{"clarify", SM_LLM_USE_CLARIFY},
 	};
 	config_setting_t *s = config_setting_get_member(g, "uses");
 	int n;
@@ -674,8 +676,8 @@ static int parse_llm_uses(struct ctx *c, const config_setting_t *g,
 	n = config_setting_length(s);
 	if (n == 0)
 		return fail(c, line_of(s), "llm.uses",
-			    "must name at least one of yesno, choice, "
-			    "number, date, text");
+			    "must name at least one of interpret, clarify, "
+			    "yesno, choice, number, date, text");
 	llm->uses = 0;
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, i);
@@ -694,8 +696,9 @@ static int parse_llm_uses(struct ctx *c, const config_setting_t *g,
 				break;
 		if (k == sizeof(uses) / sizeof(uses[0]))
 			return fail(c, line_of(e), key,
-				    "unknown use '%.32s' (expected yesno, "
-				    "choice, number, date or text)",
+				    "unknown use '%.32s' (expected "
+				    "interpret, clarify, yesno, choice, "
+				    "number, date or text)",
 				    v);
 		llm->uses |= (unsigned)uses[k].bit;
 	}
@@ -1864,7 +1867,7 @@ static int s_parse_root(struct ctx *c, const config_setting_t *root,
 		"name",	     "encoding",     "threshold", "reminder_after",
 		"reminder",  "expire_after", "start",	  "help",
 		"callback",  "stop_confirm", "faq",	  "help_offers",
-		"variables", "nodes",	     NULL,
+		"variables", "nodes",	     "advisor_answer", NULL,
 	};
 	static const char *const cb_keys[] = {"keywords", "reply", NULL};
 	config_setting_t *s = NULL;
@@ -1928,7 +1931,10 @@ static int s_parse_root(struct ctx *c, const config_setting_t *root,
 			   &sc->help, &sc->help_line)) < 0 ||
 	    (rc = s_string(c, root, "", "stop_confirm", false,
 			   SM_SCRIPT_TEXT_MAX, &sc->stop_confirm,
-			   &sc->stop_confirm_line)) < 0)
+			   &sc->stop_confirm_line)) < 0 ||
+	    (rc = s_string(c, root, "", "advisor_answer", false,
+			   SM_SCRIPT_TEXT_MAX, &sc->advisor_answer,
+			   &sc->advisor_answer_line)) < 0)
 		return rc;
 	rc = s_member(c, root, "", "callback", CONFIG_TYPE_GROUP, false, &s);
 	if (rc < 0)

@@ -71,8 +71,7 @@ static void row(const struct sm_shortlist *sl, const struct sm_sl_row *r,
 		const struct sm_sl_answer *a = &r->answers[i];
 
 		field(out,
-		      a->answered ? sm_sl_value_label(sl->criteria[i], a->value)
-				  : "",
+		      a->answered ? sm_sl_answer_label(sl->criteria[i], a) : "",
 		      false);
 		field(out, a->answered && a->raw ? a->raw : "", false);
 	}

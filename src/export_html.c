@@ -289,9 +289,16 @@ static void table(const struct sm_shortlist *sl, FILE *out)
 			}
 			fprintf(out, "<td class=\"crit%s\"><span class=\"v\">",
 				crit_flagged(r, i) ? " low" : "");
-			esc(out, sm_sl_value_label(sl->criteria[i], a->value));
-			fputs("</span><span class=\"raw\">« ", out);
-			esc_cut(out, a->raw ? a->raw : "");
+			if (a->flags & SM_ANSWER_F_TEXT) {
+				/* Free text: the words are the answer, whole. */
+				fputs("</span><span class=\"raw\">« ", out);
+				esc(out, a->raw ? a->raw : "");
+			} else {
+				esc(out, sm_sl_value_label(sl->criteria[i],
+							   a->value));
+				fputs("</span><span class=\"raw\">« ", out);
+				esc_cut(out, a->raw ? a->raw : "");
+			}
 			fputs(" »</span><span class=\"how\">", out);
 			esc(out, strcmp(a->method, "rules") == 0 ? "règles"
 				 : strcmp(a->method, "llm") == 0 ? "IA"

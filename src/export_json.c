@@ -106,7 +106,11 @@ static json_t *row_json(const struct sm_shortlist *sl,
 		if (!a->answered)
 			continue;
 		c = json_object();
-		json_object_set_new(c, "value", jstr(a->value));
+		/* Free text: the value is the whole of the words. */
+		json_object_set_new(c, "value",
+				    jstr(a->flags & SM_ANSWER_F_TEXT && a->raw
+						 ? a->raw
+						 : a->value));
 		json_object_set_new(c, "raw", jstr(a->raw ? a->raw : ""));
 		json_object_set_new(c, "confidence", json_real(a->confidence));
 		json_object_set_new(c, "method", jstr(a->method));

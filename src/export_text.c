@@ -84,7 +84,8 @@ static bool shown(const struct sm_shortlist *sl, size_t c)
 	for (size_t i = 0; i < sl->nrows; i++) {
 		const struct sm_sl_answer *a = &sl->rows[i].answers[c];
 
-		if (a->answered && strcmp(a->value, "text") == 0)
+		if (a->answered && (strcmp(a->value, "text") == 0 ||
+				    (a->flags & SM_ANSWER_F_TEXT)))
 			return false;
 	}
 	return true;

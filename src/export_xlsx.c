@@ -121,7 +121,7 @@ static int shortlist_sheet(const struct sm_shortlist *sl, lxw_worksheet *ws,
 				continue;
 			}
 			put(ws, row, c,
-			    sm_sl_value_label(sl->criteria[i], a->value),
+			    sm_sl_answer_label(sl->criteria[i], a),
 			    hl ? x->flagged : x->top);
 			snprintf(buf, sizeof(buf),
 				 "confiance %d %%, méthode : %s",

@@ -129,6 +129,7 @@ void sm_script_free(struct sm_script *s)
 	free(s->name);
 	free(s->reminder);
 	free(s->help);
+	free(s->advisor_answer);
 	free(s->callback_reply);
 	free(s->stop_confirm);
 	free(s->start.to);
@@ -706,6 +707,8 @@ static void check_templates(struct check *c)
 	}
 	check_template(c, &sm, s->reminder, s->reminder_line, "reminder");
 	check_template(c, &sm, s->help, s->help_line, "help");
+	check_template(c, &sm, s->advisor_answer, s->advisor_answer_line,
+		       "advisor_answer");
 	check_template(c, &sm, s->callback_reply, s->callback_line,
 		       "callback.reply");
 	check_template(c, &sm, s->stop_confirm, s->stop_confirm_line,
@@ -1002,9 +1005,57 @@ static int accept(struct run *r, const struct sm_script_node *n,
 	return go(r, next);
 }
 
+/* Put what @ov says over the rules' reading @u of a reply to @n. */
+static void override_apply(struct sm_understanding *u,
+			   const struct sm_script_node *n,
+			   const struct sm_script_override *ov)
+{
+	if (ov->value) {
+		u->understood = true;
+		snprintf(u->answer.criterion, sizeof(u->answer.criterion),
+			 "%s", n->criterion);
+		snprintf(u->answer.value, sizeof(u->answer.value), "%s",
+			 ov->value);
+		u->answer.confidence = ov->confidence;
+		snprintf(u->method, sizeof(u->method), "%s",
+			 ov->method ? ov->method : "llm");
+		snprintf(u->why, sizeof(u->why), "%s", ov->why ? ov->why : "");
+	}
+	for (size_t i = 0; i < ov->nalso && u->nalso < SM_ALSO_MAX; i++) {
+		bool known = false;
+
+		for (size_t j = 0; j < u->nalso; j++)
+			known |= !strcmp(u->also[j].criterion,
+					 ov->also[i].criterion);
+		if (!known)
+			u->also[u->nalso++] = ov->also[i];
+	}
+}
+
+/* Queue @text as it is (not a template). */
+static int emit_literal(struct run *r, const char *text)
+{
+	struct sm_script_result *o = r->out;
+
+	if (o->nmessages >= SM_SCRIPT_OUT_MAX)
+		return -E2BIG;
+	snprintf(o->messages[o->nmessages++], SM_SCRIPT_MSG_MAX, "%s", text);
+	return 0;
+}
+
 int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 		    const char *text, const struct sm_script_var *vars,
 		    size_t nvars, time_t now, struct sm_script_result *out)
+{
+	return sm_script_reply_override(s, st, text, NULL, vars, nvars, now,
+					out);
+}
+
+int sm_script_reply_override(const struct sm_script *s,
+			     struct sm_script_state *st, const char *text,
+			     const struct sm_script_override *ov,
+			     const struct sm_script_var *vars, size_t nvars,
+			     time_t now, struct sm_script_result *out)
 {
 	struct run r = {.s = s,
 			.vars = vars,
@@ -1017,7 +1068,7 @@ int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 	const struct sm_script_faq *faq = NULL;
 	struct sm_understanding u;
 	const char *offer = NULL;
-	bool ok;
+	bool ok, answered = false;
 	int rc, next = SM_SCRIPT_LINK_NONE;
 
 	result_init(out, text);
@@ -1051,6 +1102,8 @@ int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 	rc = read_reply(s, n, text, now, &u);
 	if (rc)
 		return rc;
+	if (ov)
+		override_apply(&u, n, ov);
 	if (u.question) {
 		for (size_t i = 0; i < s->nfaq && !faq; i++)
 			if (has_any(folded, s->faq[i].keywords,
@@ -1059,6 +1112,11 @@ int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 		out->question = !faq;
 		if (faq && (rc = emit(&r, faq->answer)))
 			return rc;
+	}
+	if (!faq && ov && ov->answer_text) {
+		if ((rc = emit_literal(&r, ov->answer_text)))
+			return rc;
+		answered = true;
 	}
 	/* What the reply says about other criteria; not a text answer: the
 	 * candidate's own story ("j'ai accompagné ma grand-mère") answers
@@ -1081,7 +1139,7 @@ int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 	if (ok && u.answer.confidence >= s->threshold) {
 		out->event = SM_SCRIPT_EV_ANSWERED;
 		rc = accept(&r, n, &u, next, offer);
-	} else if (faq) {
+	} else if (faq || answered) {
 		/* A question answered: ask ours again, no re-prompt used. */
 		out->event = SM_SCRIPT_EV_FAQ;
 		r.st.last_sent_at = now;

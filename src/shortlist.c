@@ -455,6 +455,14 @@ int sm_shortlist_add_message(struct sm_shortlist *sl, int64_t conversation_id,
 	return row_add_message(r, at, inbound, text, out_state);
 }
 
+const char *sm_sl_answer_label(const char *criterion,
+			       const struct sm_sl_answer *a)
+{
+	if ((a->flags & SM_ANSWER_F_TEXT) && a->raw)
+		return a->raw;
+	return sm_sl_value_label(criterion, a->value);
+}
+
 /* ---- ranking */
 
 /* What one criterion's answer says about compatibility, worst last. */

@@ -491,6 +491,20 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 	return 0;
 }
 
+int sm_store_tx_begin(struct sm_store *st)
+{
+	if (st->depth)
+		return -EINVAL;
+	return begin(st);
+}
+
+int sm_store_tx_end(struct sm_store *st, int rc)
+{
+	if (st->depth != 1)
+		return -EINVAL;
+	return finish(st, rc);
+}
+
 void sm_store_close(struct sm_store *st)
 {
 	if (!st)
@@ -1025,13 +1039,8 @@ int sm_store_cancel(struct sm_store *st, int64_t id, int64_t now,
 		return rc;
 	if ((rc = begin(st)))
 		return rc;
-	rc = exec(st,
-		  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
-		  " claimed_by = NULL, last_error = ? WHERE id = ?"
-		  " AND (state = 'queued' OR (state = 'claimed' AND NOT EXISTS"
-		  "  (SELECT 1 FROM outbox_parts p WHERE p.msg_id = outbox.id"
-		  "   AND p.state = 'writing')))",
-		  "isi", now, reason ? reason : "cancelled", id);
+	rc = exec(st, SQL_OUTBOX_CANCEL " AND id = ?", "isi", now,
+		  reason ? reason : "cancelled", id);
 	if (rc == 0 && sqlite3_changes(st->db) == 0) {
 		rc = fetch_int(st, &one, "SELECT 1 FROM outbox WHERE id = ?",
 			       "i", id);
@@ -1684,6 +1693,15 @@ int sm_store_inbox_by_sender(struct sm_store *st, const char *sender,
 			    "SELECT " IN_COLS " FROM inbox WHERE sender = ?"
 			    " ORDER BY id",
 			    sender, fn, data);
+}
+
+int sm_store_inbox_list_waiting(struct sm_store *st, sm_store_inmsg_fn fn,
+				void *data)
+{
+	return inbox_select(st,
+			    "SELECT " IN_COLS " FROM inbox WHERE state = ?"
+			    " AND conversation_id IS NOT NULL ORDER BY id",
+			    sm_in_state_name(SM_IN_NEW), fn, data);
 }
 
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count)

@@ -237,14 +237,8 @@ int sm_store_campaign_set_state(struct sm_store *st, int64_t id,
 	 * (first contacts, reminders, questions) is cancelled, except a
 	 * message already being written to a modem. */
 	if (rc == 0 && state == SM_CAMPAIGN_CLOSED)
-		rc = exec(st,
-			  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
-			  " claimed_by = NULL, last_error = 'campaign closed'"
-			  " WHERE campaign_id = ? AND (state = 'queued'"
-			  " OR (state = 'claimed' AND NOT EXISTS (SELECT 1"
-			  "  FROM outbox_parts p WHERE p.msg_id = outbox.id"
-			  "  AND p.state = 'writing')))",
-			  "ii", now, id);
+		rc = exec(st, SQL_OUTBOX_CANCEL " AND campaign_id = ?", "isi",
+			  now, "campaign closed", id);
 	return finish(st, rc);
 }
 
@@ -732,11 +726,30 @@ int sm_store_conversation_find_open(struct sm_store *st, const char *phone,
 		return rc;
 	rc = query(st, &s,
 		   "SELECT " CONV_COLS " FROM conversations"
-		   " WHERE phone = ? AND outcome = 'open'"
-		   " ORDER BY started_at DESC, id DESC LIMIT 1",
+		   " WHERE phone = ? AND outcome = 'open' AND campaign_id IN"
+		   "  (SELECT id FROM campaigns WHERE state <> 'closed')"
+		   " ORDER BY last_sent_at DESC, started_at DESC, id DESC"
+		   " LIMIT 1",
 		   "s", phone);
 	if (rc == 0)
 		rc = conv_one(st, s, out);
+	return finish(st, rc);
+}
+
+int sm_store_conversation_cancel_reminders(struct sm_store *st,
+					   int64_t conversation_id,
+					   int64_t now, int *count)
+{
+	int rc;
+
+	if ((rc = begin(st)))
+		return rc;
+	if (count)
+		*count = 0;
+	rc = exec_count(st, count,
+			SQL_OUTBOX_CANCEL
+			" AND conversation_id = ? AND kind = 'reminder'",
+			"isi", now, "answered", conversation_id);
 	return finish(st, rc);
 }
 

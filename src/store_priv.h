@@ -33,6 +33,8 @@ struct sm_store {
 	sqlite3 *db;			    /* the connection */
 	struct stmt_slot cache[STMT_CACHE]; /* prepared statements */
 	int ncache;			    /* slots used */
+	int depth;			    /* transactions open: 0 none, 1
+					     * BEGIN, more: SAVEPOINTs in it */
 	char errmsg[256];		    /* last SQLite error text */
 };
 
@@ -42,6 +44,19 @@ struct sm_store {
  * Map a stored name back to its enum value through @name_of over 0..@n-1.
  * The schema's CHECK constraints keep other names out; 0 if one got in.
  */
+/*
+ * SQL: cancel the outbox rows a cancellation may still stop: queued, or
+ * claimed with no part in the writing window (the sender then gets
+ * -ECANCELED from sm_store_part_writing()).  Binds final_at and
+ * last_error; the caller appends " AND ..." to choose the rows.
+ */
+#define SQL_OUTBOX_CANCEL                                                   \
+	"UPDATE outbox SET state = 'cancelled', final_at = ?,"              \
+	" claimed_by = NULL, last_error = ?"                                \
+	" WHERE (state = 'queued' OR (state = 'claimed' AND NOT EXISTS"     \
+	"  (SELECT 1 FROM outbox_parts p WHERE p.msg_id = outbox.id"        \
+	"   AND p.state = 'writing')))"
+
 static inline int parse_name(const unsigned char *s, int n,
 			     const char *(*name_of)(int))
 {
@@ -264,12 +279,27 @@ static inline int fetch_int(struct sm_store *st, int64_t *v, const char *sql,
 
 static inline int begin(struct sm_store *st)
 {
-	return exec(st, "BEGIN IMMEDIATE", "");
+	int rc;
+
+	/* Inside sm_store_tx_begin(): a savepoint of the open transaction,
+	 * so that a failed call still undoes only its own changes. */
+	rc = exec(st, st->depth ? "SAVEPOINT call" : "BEGIN IMMEDIATE", "");
+	if (rc == 0)
+		st->depth++;
+	return rc;
 }
 
 /* Commit when @rc >= 0, else roll back.  Returns @rc or the commit error. */
 static inline int finish(struct sm_store *st, int rc)
 {
+	if (st->depth > 1) {
+		st->depth--;
+		if (rc < 0)
+			exec(st, "ROLLBACK TO call", "");
+		exec(st, "RELEASE call", "");
+		return rc;
+	}
+	st->depth = 0;
 	if (rc >= 0) {
 		int c = exec(st, "COMMIT", "");
 		if (c == 0)
@@ -336,13 +366,8 @@ static inline int cancel_queued_to(struct sm_store *st, const char *number,
 	if (n)
 		*n = 0;
 	return exec_count(st, n,
-			  "UPDATE outbox SET state = 'cancelled', final_at = ?,"
-			  " claimed_by = NULL, last_error = ?"
-			  " WHERE recipient = ? AND (flags & ?) = 0"
-			  " AND (state = 'queued' OR (state = 'claimed'"
-			  "  AND NOT EXISTS (SELECT 1 FROM outbox_parts p"
-			  "   WHERE p.msg_id = outbox.id"
-			  "   AND p.state = 'writing')))",
+			  SQL_OUTBOX_CANCEL
+			  " AND recipient = ? AND (flags & ?) = 0",
 			  "issi", at, reason, number,
 			  (int64_t)SM_OUT_F_OPTOUT_CONFIRM);
 }

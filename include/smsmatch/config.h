@@ -92,7 +92,15 @@ enum sm_llm_use {
 	SM_LLM_USE_NUMBER = 1 << 2, /* "number" */
 	SM_LLM_USE_DATE = 1 << 3,   /* "date" */
 	SM_LLM_USE_TEXT = 1 << 4,   /* "text" */
+	SM_LLM_USE_INTERPRET = 1 << 5, /* "interpret": read replies the rules
+					* are unsure of (the kinds above
+					* restrict it; none listed: all) */
+	SM_LLM_USE_CLARIFY = 1 << 6,   /* "clarify": draft answers to the
+					* candidates' questions */
 };
+#define SM_LLM_USE_KINDS                                                   \
+	(SM_LLM_USE_YESNO | SM_LLM_USE_CHOICE | SM_LLM_USE_NUMBER |         \
+	 SM_LLM_USE_DATE | SM_LLM_USE_TEXT)
 
 /* llm: the optional answer-understanding helper (off by default). */
 struct sm_config_llm {
@@ -104,7 +112,8 @@ struct sm_config_llm {
 	int timeout_ms;			       /* 100..120000, default 10000 */
 	int max_in_flight;		       /* 1..16, default 2 */
 	unsigned uses; /* enum sm_llm_use bits; default yesno, choice, date,
-			  text */
+			  text (neither interpret nor clarify: each is off
+			  unless listed) */
 };
 
 struct sm_config {

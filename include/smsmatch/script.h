@@ -131,6 +131,11 @@ struct sm_script {
 	char *stop_confirm;    /* the daemon's STOP confirmation text
 				* for this script, NULL for its own */
 	int stop_confirm_line; /* its line */
+	char *advisor_answer;  /* sent when a candidate's question is
+				* neither in the faq nor answered by the
+				* language model ("your advisor will
+				* answer that"), NULL for the daemon's */
+	int advisor_answer_line; /* its line */
 	struct sm_script_faq faq[SM_SCRIPT_FAQ_MAX];
 	size_t nfaq;
 	struct sm_script_offer offers[SM_SCRIPT_OFFERS_MAX];
@@ -303,6 +308,37 @@ int sm_script_start(const struct sm_script *s, const struct sm_script_var *vars,
 int sm_script_reply(const struct sm_script *s, struct sm_script_state *st,
 		    const char *text, const struct sm_script_var *vars,
 		    size_t nvars, time_t now, struct sm_script_result *out);
+
+/*
+ * What the daemon learnt elsewhere about a reply (the language model's
+ * verdict or drafted answer), applied by sm_script_reply_override() over
+ * the rules' reading.  Strings are borrowed.
+ */
+struct sm_script_override {
+	const char *value;	   /* the answer to the node's question
+				    * (one of its categories), or NULL */
+	double confidence;	   /* of @value, 0..1 */
+	const struct sm_finding *also; /* other criteria, added to the
+					* rules' */
+	size_t nalso;		   /* how many */
+	const char *method;	   /* "llm" */
+	const char *why;	   /* trace for the advisor */
+	const char *answer_text;   /* a reply to the candidate's question
+				    * the faq does not cover, sent as is
+				    * (not a template), or NULL */
+};
+
+/*
+ * sm_script_reply() with @ov (may be NULL) applied over the rules' reading
+ * of @text: ov->value replaces the answer (understood, at ov->confidence,
+ * ov->method); ov->answer_text is sent like a faq answer, then the
+ * question again, no re-prompt used.
+ */
+int sm_script_reply_override(const struct sm_script *s,
+			     struct sm_script_state *st, const char *text,
+			     const struct sm_script_override *ov,
+			     const struct sm_script_var *vars, size_t nvars,
+			     time_t now, struct sm_script_result *out);
 
 /*
  * Time passes: at @now, is the reminder due (once, reminder_after after

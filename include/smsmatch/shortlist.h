@@ -233,6 +233,11 @@ const char *sm_sl_criterion_label(const char *criterion);
 /* French reading of a value of a criterion ("voiture" for transport
  * "car"); @value itself when unknown.  Borrowed. */
 const char *sm_sl_value_label(const char *criterion, const char *value);
+/* What an export shows as the reading of @a (answered) to criterion
+ * @criterion: the candidate's whole words for a free-text answer
+ * (SM_ANSWER_F_TEXT), else sm_sl_value_label().  Borrowed. */
+const char *sm_sl_answer_label(const char *criterion,
+			       const struct sm_sl_answer *a);
 
 /*
  * "2026-03-12T09:30:00+01:00": @t in the local time zone (TZ) with its

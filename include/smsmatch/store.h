@@ -70,6 +70,17 @@ int sm_store_open(const char *path, struct sm_store **out, char *err,
 /* Finalize the cached statements and close.  NULL is accepted. */
 void sm_store_close(struct sm_store *st);
 
+/*
+ * Group the calls that follow, up to sm_store_tx_end(), into one
+ * transaction: one commit (one fsync) instead of one per call.  Each call
+ * inside still succeeds or fails as a whole (a savepoint).  The database
+ * is locked for writing meanwhile: keep it short.  0 or a negative errno
+ * (-EBUSY).  Nesting is not allowed (-EINVAL).
+ */
+int sm_store_tx_begin(struct sm_store *st);
+/* Commit when @rc >= 0, else roll back; returns @rc or the commit error. */
+int sm_store_tx_end(struct sm_store *st, int rc);
+
 /* Busy timeout in milliseconds for later calls (default 5000). 0 or -EIO. */
 int sm_store_set_busy_timeout(struct sm_store *st, int ms);
 
@@ -513,6 +524,13 @@ int sm_store_inbox_set_state(struct sm_store *st, int64_t id,
 /* Inbound messages in @state, by id (arrival order). */
 int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 			sm_store_inmsg_fn fn, void *data);
+/*
+ * Inbound messages linked to a conversation and not yet handled (a reply
+ * that waited for the language model when the daemon stopped), oldest
+ * first.
+ */
+int sm_store_inbox_list_waiting(struct sm_store *st, sm_store_inmsg_fn fn,
+				void *data);
 
 /* Inbound messages from @sender (as stored: the number the modem gave),
  * by id: what `smsmatch person export` shows. */

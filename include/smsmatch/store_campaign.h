@@ -34,7 +34,7 @@ enum sm_campaign_state {
 	SM_CAMPAIGN_DRAFT,   /* created, candidates may be imported */
 	SM_CAMPAIGN_RUNNING, /* the daemon contacts and converses */
 	SM_CAMPAIGN_PAUSED,  /* no new first contacts or reminders; replies
-			      * are still answered */
+			      * are kept in the inbox, not played */
 	SM_CAMPAIGN_CLOSED,  /* over: nothing more is sent */
 };
 
@@ -189,9 +189,17 @@ int sm_store_conversation_get(struct sm_store *st, int64_t id,
 int sm_store_conversation_by_candidate(struct sm_store *st,
 				       int64_t candidate_id,
 				       struct sm_store_conversation *out);
-/* The open conversation of @phone, most recent first. -ENOENT if none. */
+/* The open conversation of @phone in a campaign not closed, the one
+ * texted last first (the one a reply most likely answers).  -ENOENT if
+ * none: a reply to a closed campaign stays in the inbox. */
 int sm_store_conversation_find_open(struct sm_store *st, const char *phone,
 				    struct sm_store_conversation *out);
+/* Cancel the reminders of conversation @conversation_id still waiting
+ * to leave (queued, or claimed with no part written): the candidate
+ * answered.  *@count (may be NULL): how many. */
+int sm_store_conversation_cancel_reminders(struct sm_store *st,
+					   int64_t conversation_id,
+					   int64_t now, int *count);
 /* Save state, times and outcome of @c (by c->id). */
 int sm_store_conversation_update(struct sm_store *st,
 				 const struct sm_store_conversation *c);
@@ -211,6 +219,9 @@ const char *sm_conv_outcome_name(enum sm_conv_outcome o);
 enum {
 	SM_ANSWER_F_LOW_CONFIDENCE = 1 << 0, /* below the script threshold */
 	SM_ANSWER_F_CONDITIONAL = 1 << 1,    /* "oui si c'est à Metz" */
+	SM_ANSWER_F_TEXT = 1 << 2,	     /* free text (motivation): the
+					      * words are the answer, value
+					      * only their start */
 };
 
 struct sm_store_answer {

@@ -68,9 +68,10 @@ static const char campaign_usage[] =
 	"with\n"
 	"`smsmatch candidates import FILE --campaign ID`, then `start` it: "
 	"the\n"
-	"daemon contacts the candidates.  `pause` stops first contacts and\n"
-	"reminders (replies are still answered), `resume` goes on, `close`\n"
-	"ends it for good.  `status` prints the funnel and the reply times.\n"
+	"daemon contacts the candidates.  `pause` stops first contacts,\n"
+	"reminders and replies (a candidate's SMS waits in `smsmatch inbox`),\n"
+	"`resume` goes on, `close` ends it for good.  `status` prints the\n"
+	"funnel and the reply times.\n"
 	"The script must pass `smsmatch script check`.\n"
 	"DATE is YYYY-MM-DD or DD/MM/YYYY.\n";
 
@@ -439,17 +440,29 @@ static void funnel_line(const char *what, int n, int of)
 		printf("  %-13s %6d\n", what, n);
 }
 
+struct status_modems {
+	const struct sm_config *cfg; /* for the daily limits */
+	int n;			     /* printed so far */
+};
+
 static int print_modem(const struct sm_store_modem *m, void *data)
 {
-	int *n = data;
+	struct status_modems *sm = data;
+	const struct sm_config_modem *cm = sm_config_modem_find(sm->cfg,
+							       m->name);
+	char sent[48];
 
-	printf("%s %s %s", (*n)++ ? "," : "modems:", m->name,
+	if (cm)
+		snprintf(sent, sizeof(sent), "%d/%d sent today", m->sent_today,
+			 cm->daily_limit);
+	else
+		snprintf(sent, sizeof(sent), "%d sent today", m->sent_today);
+	printf("%s %s %s", sm->n++ ? "," : "modems:", m->name,
 	       sm_store_modem_state_name(m->state));
 	if (m->signal_dbm)
-		printf(" (%d dBm, %d sent today)", m->signal_dbm,
-		       m->sent_today);
+		printf(" (%d dBm, %s)", m->signal_dbm, sent);
 	else
-		printf(" (%d sent today)", m->sent_today);
+		printf(" (%s)", sent);
 	return 0;
 }
 
@@ -458,8 +471,9 @@ static int campaign_status(struct sm_cli_db *cc, const char *arg, int64_t id)
 	struct sm_store_campaign c;
 	struct sm_store_campaign_funnel f;
 	struct sm_shortlist *sl;
+	struct sm_store_queue_stats q;
+	struct status_modems sm = {.cfg = &cc->cfg};
 	char median[32];
-	int nmodems = 0;
 	int rc = get_campaign(cc, arg, id, &c);
 
 	if (rc)
@@ -498,10 +512,17 @@ static int campaign_status(struct sm_cli_db *cc, const char *arg, int64_t id)
 			     f.answered));
 	else
 		printf("\n");
-	/* The modems that carry it, as smsmatchd last recorded them. */
-	if (sm_store_modem_list(cc->store, print_modem, &nmodems) < 0)
+	/* The gateway's queue (every campaign), then the modems that carry
+	 * it, as smsmatchd last recorded them. */
+	if (sm_store_queue_stats(cc->store, &q) < 0)
+		return sm_cli_store_fail(cc, "cannot read the queue");
+	printf("queue: %d waiting, %d being sent, %d unconfirmed%s\n",
+	       q.count[SM_OUT_QUEUED], q.count[SM_OUT_CLAIMED],
+	       q.count[SM_OUT_UNCONFIRMED],
+	       q.count[SM_OUT_UNCONFIRMED] ? " (see smsmatch queue)" : "");
+	if (sm_store_modem_list(cc->store, print_modem, &sm) < 0)
 		return sm_cli_store_fail(cc, "cannot list the modems");
-	printf("%s\n", nmodems ? "" : "modems: none recorded yet");
+	printf("%s\n", sm.n ? "" : "modems: none recorded yet");
 	return SM_EXIT_OK;
 }
 

@@ -51,6 +51,8 @@ int sm_cli_candidates(int argc, char **argv, const struct sm_cli_globals *g);
 int sm_cli_shortlist(int argc, char **argv, const struct sm_cli_globals *g);
 /* `smsmatch script check|try ...` (src/cli/script.c) */
 int sm_cli_script(int argc, char **argv, const struct sm_cli_globals *g);
+/* `smsmatch llm test [--json] [--answer TEXT]` (src/cli/llm.c) */
+int sm_cli_llm(int argc, char **argv, const struct sm_cli_globals *g);
 
 /* Data protection (src/cli/privacy.c): `purge`, `audit`, `person`. */
 int sm_cli_purge(int argc, char **argv, const struct sm_cli_globals *g);

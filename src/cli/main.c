@@ -54,6 +54,9 @@ static void usage(FILE *out)
 	      "its messages\n"
 	      "  script try FILE           play a dialogue script in the "
 	      "terminal\n"
+	      "  llm test [--json] [--answer TEXT]\n"
+	      "                            one sample request to the "
+	      "language model\n"
 	      "  pdu decode HEX            decode an SMS PDU\n"
 	      "  pdu encode --to NUMBER TEXT\n"
 	      "                            encode the PDUs of an SMS\n"
@@ -125,6 +128,8 @@ int main(int argc, char **argv)
 		return sm_cli_audit_cmd(argc - i, argv + i, &g);
 	if (strcmp(argv[i], "person") == 0)
 		return sm_cli_person(argc - i, argv + i, &g);
+	if (strcmp(argv[i], "llm") == 0)
+		return sm_cli_llm(argc - i, argv + i, &g);
 	fprintf(stderr, "smsmatch: unknown command '%s' (see smsmatch --help)\n",
 		argv[i]);
 	return SM_EXIT_USAGE;

@@ -22,6 +22,7 @@
 #define SMSMATCH_GATEWAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "smsmatch/config.h"
@@ -47,6 +48,8 @@ struct sm_loop;
 #define GW_RETENTION_MS (24 * 3600 * 1000ULL)
 /* SIGTERM waits this long for sends in flight. */
 #define GW_STOP_GRACE_MS 30000
+/* Refresh answers (+CREG?, +CSQ) are recorded this long after asking. */
+#define GW_PUBLISH_DELAY_MS 2000
 
 struct sm_gw;
 struct sm_script;
@@ -104,6 +107,9 @@ struct sm_gw {
 	uint64_t ticks_ms;		  /* their period: GW_HOUSEKEEP_MS,
 					   * shorter for a script with
 					   * durations in seconds */
+	uint64_t publish_at_ms;		  /* record the modems' refreshed
+					   * signal/registration then; 0: no */
+	struct gw_llm *llm;		  /* the language model (gw_llm.c) */
 };
 
 /* src/daemon/gateway.c */
@@ -119,12 +125,18 @@ void sm_gw_schedule(struct sm_gw *gw);
  */
 void sm_gw_kick(struct sm_gw *gw);
 int64_t sm_gw_now(void);
+/* Keep the heap instead of trimming it after each reply (main() calls it
+ * once, before anything is allocated; so does the dialogue benchmark). */
+void sm_gw_malloc_tune(void);
 
 /* src/daemon/gw_modem.c */
 struct gw_modem *gw_modem_new(struct sm_gw *gw,
 			      const struct sm_config_modem *cfg);
 void gw_modem_free(struct gw_modem *gm);
 void gw_modem_open(struct gw_modem *gm);
+/* A modem waiting to be reopened is tried now, its backoff reset (reload:
+ * udev's hotplug rule sends SIGHUP when a modem appears). */
+void gw_modem_wake(struct gw_modem *gm);
 bool gw_modem_try_send(struct gw_modem *gm, int64_t now);
 bool gw_modem_settled(struct gw_modem *gm);
 void gw_modem_publish(struct gw_modem *gm, int64_t now);
@@ -133,15 +145,65 @@ void gw_modem_publish(struct gw_modem *gm, int64_t now);
 void gw_inbound(struct sm_modem *m, const struct sm_modem_msg *msg,
 		void *data);
 void gw_inbox_housekeep(struct sm_gw *gw, int64_t now);
+/* Handle complete inbound message @id (stored): STOP at once, else the
+ * reply goes to its conversation's script, else it stays in the inbox. */
+void gw_inbox_handle(struct sm_gw *gw, int64_t id, int64_t now);
+/* Commit received part @p and, when it completes a message, handle it
+ * (gw_inbox_handle()), in one transaction.  0, or a negative errno when
+ * the part is not stored (then it stays on the modem).  The modem
+ * callback calls it before the modem may delete the SMS;
+ * bench/bench_dialogue.c times it. */
+int gw_inbox_receive(struct sm_gw *gw, const struct sm_store_inpart *p,
+		     int64_t now);
 
 /* src/daemon/gw_dialogue.c */
 void gw_dialogue_pass(struct sm_gw *gw, int64_t now, bool ticks);
 bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 		       const char *phone, int64_t now);
+/* The STOP confirmation of the script of @phone's open conversation
+ * (stop_confirm, rendered) in @buf; false when there is none. */
+bool gw_dialogue_stop_confirm(struct sm_gw *gw, const char *phone,
+			      char *buf, size_t len);
 void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now);
 void gw_dialogue_unreachable(struct sm_gw *gw, int64_t conversation_id,
 			     int64_t now);
 void gw_dialogue_forget_scripts(struct sm_gw *gw);
+struct sm_script_override;
+/*
+ * Play @msg again after the language model (gw_llm.c): with @ov (NULL:
+ * the rules alone), never parked; @advisor: the candidate's question gets
+ * the script's advisor_answer (or GW_ADVISOR_ANSWER).  False when @phone
+ * has no open conversation.
+ */
+bool gw_dialogue_resume(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+			const char *phone, const struct sm_script_override *ov,
+			bool advisor, int64_t now);
+
+/* src/daemon/gw_llm.c */
+#define GW_ADVISOR_ANSWER                                                  \
+	"Je transmets votre question à votre conseiller, qui vous "         \
+	"répondra."
+struct gw_llm;
+struct sm_script_state;
+struct sm_script_var;
+struct sm_store_campaign;
+struct sm_store_candidate;
+struct sm_store_conversation;
+int gw_llm_start(struct sm_gw *gw);
+void gw_llm_reload(struct sm_gw *gw);
+void gw_llm_free(struct sm_gw *gw);
+void gw_llm_recover(struct sm_gw *gw);
+/*
+ * Called with each reply before the script plays it: true when the reply
+ * waits for the language model (or behind another reply of its
+ * conversation that does); gw_dialogue_resume() follows.
+ */
+bool gw_llm_park(struct sm_gw *gw, const struct sm_store_conversation *conv,
+		 const struct sm_store_inmsg *msg, const struct sm_script *s,
+		 const struct sm_script_state *st,
+		 const struct sm_script_var *vars, size_t nvars,
+		 const struct sm_store_campaign *camp,
+		 const struct sm_store_candidate *cand, int64_t now);
 
 /* src/daemon/gw_privacy.c */
 void gw_privacy_check_files(struct sm_gw *gw);

@@ -86,7 +86,9 @@ void gw_dialogue_forget_scripts(struct sm_gw *gw)
 	for (size_t i = 0; i < gw->nscripts; i++)
 		sm_script_free(gw->scripts[i].script);
 	gw->nscripts = 0;
-	gw->ticks_ms = GW_HOUSEKEEP_MS;
+	/* gw->ticks_ms stays: after a reload, scripts load again only when
+	 * a conversation needs one, and reminders are what needs them (a
+	 * reload reset it to 30 s and held a test's "12s" reminders). */
 }
 
 /* ---- template variables */
@@ -288,8 +290,20 @@ static int queue_messages(struct sm_gw *gw,
 	return queued;
 }
 
-static void store_findings(struct sm_gw *gw, int64_t conv_id,
-			   const struct sm_script_result *res, int64_t now)
+/* Does @criterion name a free-text question of @s? */
+static bool text_criterion(const struct sm_script *s, const char *criterion)
+{
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (!s->nodes[i].end && s->nodes[i].kind == SM_ANSWER_TEXT &&
+		    s->nodes[i].criterion &&
+		    strcmp(s->nodes[i].criterion, criterion) == 0)
+			return true;
+	return false;
+}
+
+static void store_findings(struct sm_gw *gw, const struct sm_script *s,
+			   int64_t conv_id, const struct sm_script_result *res,
+			   int64_t now)
 {
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const struct sm_script_finding *f = &res->findings[i];
@@ -307,6 +321,8 @@ static void store_findings(struct sm_gw *gw, int64_t conv_id,
 			a.flags |= SM_ANSWER_F_LOW_CONFIDENCE;
 		if (f->flags & SM_FINDING_CONDITIONAL)
 			a.flags |= SM_ANSWER_F_CONDITIONAL;
+		if (text_criterion(s, f->criterion))
+			a.flags |= SM_ANSWER_F_TEXT;
 		if (sm_store_answer_add(gw->store, &a) < 0)
 			sm_logf(&gw->log, SM_LOG_ERR,
 				"conversation %lld: cannot store an answer: %s",
@@ -416,10 +432,30 @@ out:
 
 /* ---- replies */
 
+static bool dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+			   const char *phone, int64_t now, bool may_park,
+			   const struct sm_script_override *ov, bool advisor);
+
 bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 		       const char *phone, int64_t now)
 {
+	return dialogue_reply(gw, msg, phone, now, true, NULL, false);
+}
+
+bool gw_dialogue_resume(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+			const char *phone, const struct sm_script_override *ov,
+			bool advisor, int64_t now)
+{
+	return dialogue_reply(gw, msg, phone, now, false, ov, advisor);
+}
+
+static bool dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
+			   const char *phone, int64_t now, bool may_park,
+			   const struct sm_script_override *ov, bool advisor)
+{
 	struct sm_store_conversation conv;
+	struct sm_script_override adv = {0};
+	char adv_text[SM_SCRIPT_MSG_MAX];
 	struct dlg_ctx *x;
 	int rc;
 
@@ -431,15 +467,43 @@ bool gw_dialogue_reply(struct sm_gw *gw, const struct sm_store_inmsg *msg,
 	sm_store_inbox_set_conversation(gw->store, msg->id, conv.id);
 	if (ctx_load(gw, &conv, x) < 0)
 		goto out;
-	rc = sm_script_reply(x->script, &x->st, msg->text, x->vars.v,
-			     x->vars.n, (time_t)now, &x->res);
+	if (x->camp.state != SM_CAMPAIGN_RUNNING) {
+		/* Paused: kept in the inbox for a person, not played (the
+		 * script would answer for a campaign on hold). */
+		sm_logf(&gw->log, SM_LOG_INFO,
+			"conversation %lld: a reply while campaign %lld is "
+			"%s: kept in the inbox",
+			(long long)conv.id, (long long)conv.campaign_id,
+			sm_campaign_state_name(x->camp.state));
+		goto done;
+	}
+	/* A reminder still waiting (the window closed on it) is moot. */
+	sm_store_conversation_cancel_reminders(gw->store, conv.id, now, NULL);
+	/* The language model may read it first (gw_llm.c). */
+	if (may_park && gw_llm_park(gw, &conv, msg, x->script, &x->st,
+				    x->vars.v, x->vars.n, &x->camp, &x->cand,
+				    now))
+		goto done;
+	if (advisor) {
+		if (!x->script->advisor_answer ||
+		    sm_script_render(x->script, x->script->advisor_answer,
+				     x->vars.v, x->vars.n, adv_text,
+				     sizeof(adv_text), NULL, 0) < 0)
+			snprintf(adv_text, sizeof(adv_text), "%s",
+				 GW_ADVISOR_ANSWER);
+		adv.answer_text = adv_text;
+		ov = &adv;
+	}
+	rc = sm_script_reply_override(x->script, &x->st, msg->text, ov,
+				      x->vars.v, x->vars.n, (time_t)now,
+				      &x->res);
 	if (rc < 0) {
 		sm_logf(&gw->log, SM_LOG_ERR,
 			"conversation %lld: the script cannot go on (%s)",
 			(long long)conv.id, strerror(-rc));
 		goto done;
 	}
-	store_findings(gw, conv.id, &x->res, now);
+	store_findings(gw, x->script, conv.id, &x->res, now);
 	if (!conv.first_reply_at)
 		conv.first_reply_at = now;
 	conv.last_reply_at = now;
@@ -459,6 +523,30 @@ done:
 out:
 	free(x);
 	return true;
+}
+
+bool gw_dialogue_stop_confirm(struct sm_gw *gw, const char *phone,
+			      char *buf, size_t len)
+{
+	struct sm_store_conversation conv;
+	struct dlg_ctx *x;
+	bool ok = false;
+
+	if (sm_store_conversation_find_open(gw->store, phone, &conv) < 0)
+		return false;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return false;
+	if (ctx_load(gw, &conv, x) < 0)
+		goto out;
+	if (x->script->stop_confirm &&
+	    sm_script_render(x->script, x->script->stop_confirm, x->vars.v,
+			     x->vars.n, buf, len, NULL, 0) == 0)
+		ok = true;
+	vars_free(&x->vars);
+out:
+	free(x);
+	return ok;
 }
 
 void gw_dialogue_optout(struct sm_gw *gw, const char *phone, int64_t now)
@@ -582,8 +670,14 @@ static void tick_all(struct sm_gw *gw, int64_t now)
 
 		sm_store_conversations_list(gw->store, camps.ids[i],
 					    collect_open, &convs);
-		for (size_t j = 0; j < convs.n; j++)
+		for (size_t j = 0; j < convs.n; j++) {
+			/* One commit for the reminder and the state. */
+			int tx = sm_store_tx_begin(gw->store);
+
 			tick_one(gw, convs.ids[j], camps.flags[i], now);
+			if (tx == 0)
+				sm_store_tx_end(gw->store, 0);
+		}
 		free(convs.ids);
 		free(convs.flags);
 	}
@@ -604,8 +698,14 @@ void gw_dialogue_pass(struct sm_gw *gw, int64_t now, bool ticks)
 			sm_store_candidates_uncontacted(
 				gw->store, DLG_FIRST_CONTACTS_PER_PASS,
 				collect_candidate, &b);
-		for (size_t i = 0; i < b.n; i++)
+		for (size_t i = 0; i < b.n; i++) {
+			/* One commit for the conversation and its message. */
+			int tx = sm_store_tx_begin(gw->store);
+
 			started += contact_one(gw, &b.rows[i], now);
+			if (tx == 0)
+				sm_store_tx_end(gw->store, 0);
+		}
 		free(b.rows);
 	}
 	if (started)

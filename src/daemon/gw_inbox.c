@@ -12,6 +12,7 @@
 
 #include "smsmatch/pdu.h"
 #include "smsmatch/phone.h"
+#include "smsmatch/script.h"
 #include "smsmatch/text.h"
 
 #include "gateway.h"
@@ -31,12 +32,12 @@ static void optout_confirmation(const struct sm_gw *gw, char *buf,
 			 "part. Bonne continuation.");
 }
 
-/* A complete inbound message: STOP now; the rest waits for the dialogue. */
-static void handle_message(struct sm_gw *gw, int64_t id, int64_t now)
+/* A complete inbound message: STOP now, a reply through its script. */
+void gw_inbox_handle(struct sm_gw *gw, int64_t id, int64_t now)
 {
 	struct sm_store_inmsg *msg = malloc(sizeof(*msg));
 	char number[SM_PHONE_MAX], masked[SM_STORE_NUMBER_MAX];
-	char confirm[200];
+	char confirm[SM_SCRIPT_MSG_MAX];
 	int cancelled = 0, rc;
 
 	if (!msg)
@@ -63,6 +64,11 @@ static void handle_message(struct sm_gw *gw, int64_t id, int64_t now)
 		goto out;
 	}
 	rc = sm_store_optout_check(gw->store, number);
+	/* The script of the conversation it answers may word it; read
+	 * before the conversations end. */
+	if (rc == 0 &&
+	    !gw_dialogue_stop_confirm(gw, number, confirm, sizeof(confirm)))
+		optout_confirmation(gw, confirm, sizeof(confirm));
 	if (sm_store_optout_add(gw->store, number, SM_OPTOUT_SMS, now,
 				msg->text, &cancelled) < 0) {
 		sm_logf(&gw->log, SM_LOG_ERR, "cannot record STOP from %s: %s",
@@ -87,7 +93,6 @@ static void handle_message(struct sm_gw *gw, int64_t id, int64_t now)
 		};
 		unsigned parts = 1;
 
-		optout_confirmation(gw, confirm, sizeof(confirm));
 		sm_pdu_measure(confirm, SM_TEXT_AUTO, &parts, NULL, NULL);
 		e.nparts = (int)parts;
 		if (sm_store_enqueue(gw->store, &e, now, NULL) < 0)
@@ -104,7 +109,7 @@ static int flushed(const struct sm_store_inmsg *m, void *data)
 {
 	struct sm_gw *gw = data;
 
-	handle_message(gw, m->id, sm_gw_now());
+	gw_inbox_handle(gw, m->id, sm_gw_now());
 	return 0;
 }
 
@@ -132,6 +137,25 @@ static size_t clean_text(const char *in, char *out, size_t len)
 	return n;
 }
 
+int gw_inbox_receive(struct sm_gw *gw, const struct sm_store_inpart *p,
+		     int64_t now)
+{
+	enum sm_store_inbox_result res;
+	int64_t id = 0;
+	int tx, rc;
+
+	/* One commit for the SMS and all it causes (answers, the next
+	 * question): one fsync per reply.  Without the transaction (the
+	 * database busy), each call commits on its own, as it may. */
+	tx = sm_store_tx_begin(gw->store);
+	rc = sm_store_inbox_add_part(gw->store, p, &res, &id);
+	if (rc == 0 && res == SM_INBOX_COMPLETE)
+		gw_inbox_handle(gw, id, now);
+	if (tx == 0)
+		rc = sm_store_tx_end(gw->store, rc);
+	return rc;
+}
+
 static void inbound_sms(struct gw_modem *gm, const struct sm_modem_msg *msg,
 			int64_t now)
 {
@@ -150,12 +174,10 @@ static void inbound_sms(struct gw_modem *gm, const struct sm_modem_msg *msg,
 		.pdu_hex = "",
 		.received_at = now,
 	};
-	enum sm_store_inbox_result res;
-	int64_t id = 0;
 	int rc;
 
 	p.text_len = clean_text(sms->text, text, sizeof(text));
-	rc = sm_store_inbox_add_part(gw->store, &p, &res, &id);
+	rc = gw_inbox_receive(gw, &p, now);
 	if (rc < 0) {
 		/* Not committed: it stays on the modem, the sweep retries. */
 		sm_logf(&gw->log, SM_LOG_ERR,
@@ -164,8 +186,6 @@ static void inbound_sms(struct gw_modem *gm, const struct sm_modem_msg *msg,
 		return;
 	}
 	sm_modem_ack(gm->modem, msg->id);
-	if (res == SM_INBOX_COMPLETE)
-		handle_message(gw, id, now);
 }
 
 static void inbound_report(struct gw_modem *gm,

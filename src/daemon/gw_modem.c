@@ -100,6 +100,17 @@ static void schedule_reopen(struct gw_modem *gm)
 				 gm->backoff_ms * 2;
 }
 
+void gw_modem_wake(struct gw_modem *gm)
+{
+	if (gm->ready || !gm->reopen_timer || gm->removed ||
+	    !gm->cfg.enabled || gm->gw->stopping)
+		return;
+	/* A modem plugged in (udev sends SIGHUP): no need to wait for the
+	 * backoff, which may have grown to a minute. */
+	gm->backoff_ms = GW_REOPEN_MIN_MS;
+	sm_loop_set_timer(gm->gw->loop, gm->reopen_timer, sm_clock_ms());
+}
+
 /* The device path: "usb:SERIAL[:N]" is looked up at every open. */
 static int resolve_device(struct gw_modem *gm, char *err, size_t errlen)
 {

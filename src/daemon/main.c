@@ -43,9 +43,11 @@ static void usage(FILE *out)
 	      "\n"
 	      "Signals: SIGHUP reloads the configuration (modems added, "
 	      "removed or changed\n"
-	      "without touching the others); SIGTERM and SIGINT finish the "
-	      "sends in flight\n"
-	      "and exit.\n",
+	      "without touching the others) and retries the modems that are "
+	      "down at once\n"
+	      "(the udev rules send it when a modem is plugged in); SIGTERM "
+	      "and SIGINT\n"
+	      "finish the sends in flight and exit.\n",
 	      out);
 }
 
@@ -134,6 +136,7 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int rc = 1;
 
+	sm_gw_malloc_tune();
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			config_path = argv[++i];

@@ -96,6 +96,17 @@ else
 		"(scripts/install-deps.sh installs it)"
 fi
 
+# reply -> next question: every reply queued its next question, figures
+# printed for each database place.
+DISK_DIR=$T "$B/dialogue_latency.sh" 10 >"$T/dlg.out" 2>&1 ||
+	{ cat "$T/dlg.out"; fail "dialogue_latency.sh"; }
+cat "$T/dlg.out"
+grep -q 'one next question per reply: ok)$' "$T/dlg.out" ||
+	fail "dialogue: a reply without its next question"
+grep -Eq '^  wall +p50 .* p99 ' "$T/dlg.out" || fail "dialogue: no figures"
+[ -z "$(find "$T" -maxdepth 1 -name 'bench_dialogue.*')" ] ||
+	fail "dialogue: database left behind"
+
 # Nothing left behind: every temporary directory was removed.
 left=$(find "$T" -maxdepth 1 -name 'smsmatch-*' | wc -l)
 [ "$left" -eq 0 ] || fail "$left temporary directories left in $T"

@@ -47,6 +47,7 @@ done
 	for c in decode encode; do "$SM" pdu $c --help; done
 	for c in send queue modems optout inbox campaign candidates shortlist \
 		script purge audit person; do "$SM" $c --help; done
+	"$SM" llm test --help
 } >"$T/help1" 2>&1 || fail "an smsmatch --help failed: $(cat "$T/help1")"
 "$SIM" --help >"$T/help2" 2>&1 || fail "smsmatch-modemsim --help failed"
 

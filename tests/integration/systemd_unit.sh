@@ -7,7 +7,7 @@ set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 unit=$tmp/smsmatchd.service
-sed "s|/usr/local/bin/smsmatchd|$BUILD/smsmatchd|" \
+sed "s|/usr/local/sbin/smsmatchd|$BUILD/smsmatchd|" \
 	"$SRCDIR/conf/smsmatchd.service" >"$unit"
 # The unit names a user that a build machine does not have: verify
 # checks the syntax and the executables, not the accounts, and its

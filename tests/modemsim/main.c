@@ -137,6 +137,9 @@ static const char usage_text[] =
 	"field)\n"
 	"  unplug | replug        vanish / come back (new pty, same link)\n"
 	"  hang | unhang          stop / resume answering\n"
+	"  network on|off         registered / out of coverage (+CREG 0)\n"
+	"  signal RSSI            +CSQ rssi from now on: 0-31 (-113 to -51 "
+	"dBm), 99\n"
 	"  stats                  OK {\"sent\": n, \"received\": n, "
 	"\"stored\": n,\n"
 	"                         \"reports\": n, \"commands\": n}\n"
@@ -332,6 +335,24 @@ static void app_control(void *data, const char *line, char *ans, size_t len)
 			snprintf(ans, len, "OK");
 	} else if (IS("hang") || IS("unhang")) {
 		sim_modem_hang(app->modem, IS("hang"));
+		snprintf(ans, len, "OK");
+	} else if (IS("network")) {
+		if (!arg || (strcmp(arg, "on") && strcmp(arg, "off"))) {
+			snprintf(ans, len, "ERROR usage: network on|off");
+			return;
+		}
+		sim_modem_network(app->modem, !strcmp(arg, "on"),
+				  sm_clock_ms());
+		snprintf(ans, len, "OK");
+	} else if (IS("signal")) {
+		char *end = NULL;
+		long v = arg ? strtol(arg, &end, 10) : -1;
+
+		if (!arg || end == arg || *end ||
+		    sim_modem_signal(app->modem, (int)v) < 0) {
+			snprintf(ans, len, "ERROR usage: signal RSSI (0-31, 99)");
+			return;
+		}
 		snprintf(ans, len, "OK");
 	} else if (IS("stats")) {
 		struct sim_stats s;

@@ -148,6 +148,8 @@ struct sim_modem {
 	bool powered;		    /* plugged in */
 	bool attached;		    /* a client has the port open */
 	bool hung;		    /* silent (--hang-after or `hang`) */
+	bool no_network;	    /* `network off`: out of coverage */
+	int rssi;		    /* +CSQ <rssi> when on (`signal`) */
 	unsigned long power_cmds;   /* commands since power-on */
 	int cfun;		    /* +CFUN <fun> */
 	int pin_state;		    /* 0 ready, 1 SIM PIN, 2 SIM PUK */
@@ -490,7 +492,7 @@ static bool sim_ready(const struct sim_modem *m)
 
 static bool registered(const struct sim_modem *m)
 {
-	return m->powered && sim_ready(m) && m->cfun == 1;
+	return m->powered && sim_ready(m) && m->cfun == 1 && !m->no_network;
 }
 
 /* Settings at power-on (@factory: AT&F). */
@@ -1462,7 +1464,10 @@ static enum sim_res c_csq(struct sim_modem *m, enum sim_op op,
 	}
 	if (op != SIM_OP_EXEC)
 		return SIM_RES_ERROR;
-	info(m, "+CSQ: %s", m->cfun == 1 ? "20,99" : "99,99");
+	if (m->cfun == 1)
+		info(m, "+CSQ: %d,99", m->rssi);
+	else
+		info(m, "+CSQ: 99,99");
 	return SIM_RES_OK;
 }
 
@@ -2632,6 +2637,26 @@ void sim_modem_hang(struct sim_modem *m, bool hung)
 	m->hung = hung;
 }
 
+void sim_modem_network(struct sim_modem *m, bool on, uint64_t now)
+{
+	bool before = registered(m);
+
+	m->now = now;
+	m->no_network = !on;
+	reg_urcs(m, before);
+	if (registered(m))
+		deliver_queued(m);
+	out_flush(m);
+}
+
+int sim_modem_signal(struct sim_modem *m, int rssi)
+{
+	if (rssi < 0 || (rssi > 31 && rssi != 99))
+		return -EINVAL;
+	m->rssi = rssi;
+	return 0;
+}
+
 void sim_modem_stats(const struct sim_modem *m, struct sim_stats *out)
 {
 	*out = m->stats;
@@ -2663,6 +2688,7 @@ struct sim_modem *sim_modem_new(const struct sim_config *cfg,
 	sim_rng_seed(&m->rng, cfg->seed);
 	make_identity(m);
 	m->deliver_ref = (unsigned)(sim_rng_next(&m->rng) & 0xff);
+	m->rssi = 20; /* -73 dBm, 4 bars */
 	sim_modem_power(m, true, now);
 	return m;
 }

@@ -231,6 +231,13 @@ void sim_modem_attach(struct sim_modem *m, bool attached, uint64_t now);
 void sim_modem_power(struct sim_modem *m, bool on, uint64_t now);
 /* Stop (true) or resume answering anything. */
 void sim_modem_hang(struct sim_modem *m, bool hung);
+/*
+ * Coverage: false = the network is lost (+CREG/+CEREG 0, URCs when
+ * enabled, sends refused), true = registered again.
+ */
+void sim_modem_network(struct sim_modem *m, bool on, uint64_t now);
+/* +CSQ <rssi> from now on: 0-31 or 99 (unknown); -EINVAL otherwise. */
+int sim_modem_signal(struct sim_modem *m, int rssi);
 
 /*
  * The network delivers @text from @from now (several parts when long).

@@ -54,7 +54,8 @@ source), one per line, "<!-- guidewalk: WORD ARGS -->":
   path FROM TO        FROM in commands is replaced by TO ($SANDBOX, $SRC
                       and $BUILD are expanded in TO), and TO by FROM in
                       what they print: /tmp/ or /etc/smsmatch/ moved into
-                      the sandbox.
+                      the sandbox (its directory made), an URL pointed
+                      elsewhere.
   modem DEVICE [OPTS] "plug in a modem": a smsmatch-modemsim started by the
                       harness (OPTS are passed on; $SRC expanded), its link
                       in the sandbox standing for DEVICE (as with path).
@@ -388,10 +389,11 @@ class Walk:
         if len(a) != 2:
             raise GuideError("%s: path FROM TO" % where)
         to = self.expand(a[1])
-        if to.endswith("/"):
-            os.makedirs(to, exist_ok=True)
-        else:
-            os.makedirs(os.path.dirname(to), exist_ok=True)
+        # a path into the sandbox gets its directory (an URL or another
+        # text is only replaced)
+        if to.startswith(self.box + "/"):
+            os.makedirs(to if to.endswith("/") else os.path.dirname(to),
+                        exist_ok=True)
         self.subs.append((a[0], to))
 
     def d_modem(self, where, args):

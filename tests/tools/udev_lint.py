@@ -6,7 +6,14 @@ udevadm of Debian 12 (systemd 252) has no `verify`, so this checks what
 udev would reject or silently ignore: the KEY{attr}OP"value" syntax,
 known keys, match operators on match keys and assignments on assignment
 keys, balanced quotes, GOTO targets that exist.  Errors name file and line.
+
+--simulate KEY=VALUE... plays the rules for one device the way udev would
+(matches with | alternatives and globs, assignments, GOTO, $env{X}) and
+prints what they set: SYMLINK, GROUP, MODE, RUN and the ENV properties.
+KEYs are udev's: ACTION, SUBSYSTEM, SUBSYSTEMS (comma-separated parents),
+KERNEL, and properties (ID_VENDOR_ID=2c7c ID_USB_INTERFACE_NUM=02 ...).
 """
+import fnmatch
 import re
 import sys
 
@@ -66,8 +73,89 @@ def lint(path):
     return errors
 
 
+def tokens(path):
+    """(lineno, [(key, attr, op, value), ...]) of each rule, lint-clean."""
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f.read().split("\n"), 1):
+            s, pos, toks = line.strip(), 0, []
+            if not s or s.startswith("#"):
+                continue
+            while pos < len(s):
+                m = TOKEN.match(s, pos)
+                toks.append((m.group(1), (m.group(2) or "")[1:-1],
+                             m.group(3), m.group(4)))
+                pos = m.end()
+            yield lineno, toks
+
+
+def matches(pattern, value):
+    return any(fnmatch.fnmatchcase(value, p) for p in pattern.split("|"))
+
+
+def simulate(paths, dev):
+    env = {k: v for k, v in dev.items() if k not in
+           ("ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL")}
+    out = {"SYMLINK": [], "RUN": []}
+    subst = lambda v: re.sub(r"\$env\{([^}]*)\}",
+                             lambda m: env.get(m.group(1), ""), v)
+    for path in paths:
+        rules = list(tokens(path))
+        i = 0
+        while i < len(rules):
+            _, toks = rules[i]
+            i += 1
+            ok = True
+            for key, attr, op, value in toks:
+                if op not in ("==", "!="):
+                    continue
+                if key == "ENV":
+                    have = [env.get(attr, "")]
+                elif key == "SUBSYSTEMS":
+                    have = dev.get("SUBSYSTEMS", "").split(",")
+                else:
+                    have = [dev.get(key, "")]
+                hit = any(matches(value, h) for h in have)
+                if hit != (op == "=="):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            for key, attr, op, value in toks:
+                if op in ("==", "!=") or key in ("IMPORT", "LABEL"):
+                    continue
+                if key == "GOTO":
+                    i = next(n for n, (_, t) in enumerate(rules)
+                             if ("LABEL", "", "=", value) in t)
+                elif key == "ENV":
+                    env[attr] = subst(value)
+                elif key in ("SYMLINK", "RUN"):
+                    if op == "=":
+                        out[key] = []
+                    out[key].append(subst(value))
+                else:
+                    out[key] = subst(value)
+    for k in sorted(out):
+        v = out[k]
+        for item in (v if isinstance(v, list) else [v]):
+            print("%s=%s" % (k, item))
+    for k in sorted(env):
+        if k not in dev:
+            print("ENV{%s}=%s" % (k, env[k]))
+    return 0
+
+
 def main():
     errors = []
+    if "--simulate" in sys.argv:
+        at = sys.argv.index("--simulate")
+        paths = sys.argv[1:at]
+        dev = dict(a.split("=", 1) for a in sys.argv[at + 1:])
+        for path in paths:
+            errors += lint(path)
+        if errors:
+            print("\n".join(errors), file=sys.stderr)
+            return 1
+        return simulate(paths, dev)
     for path in sys.argv[1:]:
         errors += lint(path)
     for e in errors:

@@ -248,6 +248,23 @@ static void test_parse_string(void **state)
 		-EINVAL);
 	assert_string_equal(err, "x:1: llm.timeout_ms: must be between 100 "
 				 "and 120000 (got 4294967396)");
+	/* The LLM's uses: interpret and clarify, each off unless listed. */
+	assert_int_equal(sm_config_parse_string(
+				 "llm = { uses = [ \"interpret\", "
+				 "\"clarify\", \"yesno\" ]; };",
+				 "x", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.llm.uses, SM_LLM_USE_INTERPRET |
+					       SM_LLM_USE_CLARIFY |
+					       SM_LLM_USE_YESNO);
+	assert_int_equal(sm_config_parse_string(
+				 "llm = {\n uses = [ \"interpret\", "
+				 "\"explain\" ]; };",
+				 "x", &cfg, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "x:2: llm.uses.[1]: unknown use 'explain' "
+				 "(expected interpret, clarify, yesno, "
+				 "choice, number, date or text)");
 	assert_int_equal(sm_config_parse_string("log_level = \"WARN\";", NULL,
 						&cfg, err, sizeof(err)),
 			 0);

@@ -461,6 +461,57 @@ static void test_help_callback_faq(void **state)
 	assert_int_equal(f->st.outcome, SM_OUTCOME_CALLBACK);
 }
 
+/* What the language model said, over the rules' reading. */
+static void test_override(void **state)
+{
+	struct fixture *f = *state;
+	const struct sm_finding also = {"childcare", "help_needed", 0.8};
+	struct sm_script_override ov = {.value = "yes",
+					.confidence = 0.8,
+					.also = &also,
+					.nalso = 1,
+					.method = "llm",
+					.why = "llm: yes (0.80)"};
+
+	start(f);
+	/* "ouais bof": 0.4 by the rules, yes at 0.8 by the model. */
+	assert_int_equal(sm_script_reply_override(f->s, &f->st, "ouais bof",
+						  &ov, vars, 2, T0 + 60,
+						  &f->r),
+			 0);
+	assert_int_equal(f->r.event, SM_SCRIPT_EV_ANSWERED);
+	assert_string_equal(f->r.raw, "ouais bof");
+	assert_int_equal(f->r.nfindings, 2);
+	assert_string_equal(f->r.findings[0].criterion, "childcare");
+	assert_int_equal(f->r.findings[0].flags, SM_FINDING_ALSO);
+	assert_string_equal(f->r.findings[1].criterion, "consent");
+	assert_string_equal(f->r.findings[1].value, "yes");
+	assert_string_equal(f->r.findings[1].method, "llm");
+	assert_string_equal(f->r.findings[1].why, "llm: yes (0.80)");
+	assert_int_equal(f->r.findings[1].flags, 0);
+	assert_string_equal(f->st.node, "interest");
+
+	/* A drafted answer to a question the faq does not know: sent as
+	 * is (braces and all), then the question again, no re-prompt. */
+	memset(&ov, 0, sizeof(ov));
+	ov.answer_text = "En mars, {pas un modèle}.";
+	assert_int_equal(sm_script_reply_override(f->s, &f->st,
+						  "c'est quand ?", &ov, vars,
+						  2, T0 + 120, &f->r),
+			 0);
+	assert_int_equal(f->r.event, SM_SCRIPT_EV_FAQ);
+	assert_int_equal(f->r.nmessages, 2);
+	assert_string_equal(f->r.messages[0], "En mars, {pas un modèle}.");
+	assert_string_equal(f->r.messages[1], "Intéressé(e) ?");
+	assert_int_equal(f->st.reprompts, 0);
+	/* The faq wins over a draft. */
+	assert_int_equal(sm_script_reply_override(f->s, &f->st,
+						  "c'est payé ?", &ov, vars,
+						  2, T0 + 180, &f->r),
+			 0);
+	assert_string_equal(f->r.messages[0], "C'est rémunéré.");
+}
+
 static void test_callback_phrase(void **state)
 {
 	struct fixture *f = *state;
@@ -771,6 +822,8 @@ int main(void)
 						setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_callback_phrase,
 						setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_override, setup_small,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_decline_ends_early,
 						setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_leave_state,

@@ -611,6 +611,34 @@ static void test_conversations(void **state)
 	got.id = 999;
 	assert_int_equal(sm_store_conversation_update(st, &got), -ENOENT);
 
+	/* The one texted last first; a closed campaign's is not found. */
+	int64_t id3 = add_campaign(st, "conv3");
+	int64_t cv3;
+	assert_int_equal(sm_store_candidates_import(st, id3, rows, 1, T0, NULL),
+			 0);
+	l.n = 0;
+	assert_int_equal(sm_store_candidates_list(st, id3, collect_cand, &l),
+			 0);
+	cv3 = conv_start(st, l.c[0].id, T0 + 50);
+	assert_int_equal(sm_store_conversation_get(st, cv1, &got), 0);
+	got.last_sent_at = T0 + 60; /* cv1 asked its next question since */
+	assert_int_equal(sm_store_conversation_update(st, &got), 0);
+	assert_int_equal(
+		sm_store_conversation_find_open(st, "+33611111111", &got), 0);
+	assert_int_equal(got.id, cv1);
+	assert_int_equal(sm_store_campaign_set_state(st, id, SM_CAMPAIGN_CLOSED,
+						     T0 + 70),
+			 0);
+	assert_int_equal(
+		sm_store_conversation_find_open(st, "+33611111111", &got), 0);
+	assert_int_equal(got.id, cv3);
+	assert_int_equal(sm_store_campaign_set_state(st, id3,
+						     SM_CAMPAIGN_CLOSED, T0 + 70),
+			 0);
+	assert_int_equal(
+		sm_store_conversation_find_open(st, "+33611111111", &got),
+		-ENOENT);
+
 	/* Listed per campaign. */
 	struct conv_list cl = {0};
 	assert_int_equal(sm_store_conversations_list(st, id, collect_conv, &cl),
@@ -623,6 +651,69 @@ static void test_conversations(void **state)
 	assert_int_equal(cl.n, 1);
 	assert_int_equal(cl.ids[0], cv2);
 	assert_int_equal(cl.outcomes[0], SM_CONV_COMPLETE);
+	sm_store_close(st);
+}
+
+/* A reply cancels the reminders still waiting; one transaction around
+ * several calls, each call a savepoint in it. */
+static void test_cancel_reminders_tx(void **state)
+{
+	struct sm_store *st = open_db(":memory:");
+	int64_t id = add_campaign(st, "rem");
+	struct sm_store_candidate rows[1] = {cand("A", "+33611111111", 2)};
+	struct cand_list l = {0};
+	struct sm_store_queue_stats qs;
+	int64_t cv, m1, m2;
+	int n = -1;
+
+	(void)state;
+	assert_int_equal(sm_store_candidates_import(st, id, rows, 1, T0, NULL),
+			 0);
+	assert_int_equal(sm_store_candidates_list(st, id, collect_cand, &l), 0);
+	cv = conv_start(st, l.c[0].id, T0);
+	struct sm_store_enqueue e = {
+		.recipient = "+33611111111",
+		.text = "Nous attendons votre réponse",
+		.kind = SM_KIND_REMINDER,
+		.campaign_id = id,
+		.conversation_id = cv,
+		.nparts = 1,
+	};
+	assert_int_equal(sm_store_enqueue(st, &e, T0, &m1), 0);
+	e.kind = SM_KIND_REPLY;
+	e.text = "Question suivante";
+	assert_int_equal(sm_store_enqueue(st, &e, T0, &m2), 0);
+
+	assert_int_equal(sm_store_tx_begin(st), 0);
+	assert_int_equal(sm_store_tx_begin(st), -EINVAL); /* no nesting */
+	assert_int_equal(sm_store_conversation_cancel_reminders(st, cv, T0 + 5,
+								&n),
+			 0);
+	assert_int_equal(n, 1);
+	/* A failing call inside undoes only itself. */
+	assert_int_equal(sm_store_conversation_add(
+				 st,
+				 &(struct sm_store_conversation){
+					 .candidate_id = 999},
+				 NULL),
+			 -ENOENT);
+	assert_int_equal(sm_store_tx_end(st, 0), 0);
+	assert_int_equal(sm_store_tx_end(st, 0), -EINVAL);
+	assert_int_equal(sm_store_queue_stats(st, &qs), 0);
+	assert_int_equal(qs.count[SM_OUT_CANCELLED], 1);
+	assert_int_equal(qs.count[SM_OUT_QUEUED], 1);
+
+	/* Rolled back as a whole. */
+	assert_int_equal(sm_store_tx_begin(st), 0);
+	assert_int_equal(sm_store_enqueue(st, &e, T0, NULL), 0);
+	assert_int_equal(sm_store_tx_end(st, -EIO), -EIO);
+	assert_int_equal(sm_store_queue_stats(st, &qs), 0);
+	assert_int_equal(qs.count[SM_OUT_QUEUED], 1);
+	/* Nothing left to cancel. */
+	assert_int_equal(sm_store_conversation_cancel_reminders(st, cv, T0 + 6,
+								&n),
+			 0);
+	assert_int_equal(n, 0);
 	sm_store_close(st);
 }
 
@@ -1052,6 +1143,7 @@ int main(void)
 		cmocka_unit_test(test_import_stream),
 		cmocka_unit_test(test_import_file_persists),
 		cmocka_unit_test(test_conversations),
+		cmocka_unit_test(test_cancel_reminders_tx),
 		cmocka_unit_test(test_uncontacted),
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_transcript),
