@@ -74,7 +74,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check check-one deps fuzz bench format demo clean tests \
+.PHONY: all check check-one deps fuzz bench format demo clean tests print-pkgs \
 	install uninstall
 .DEFAULT_GOAL := all
 # Keep the objects of test programs (pattern-rule intermediates).
@@ -213,6 +213,11 @@ uninstall:
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# The pkg-config packages libsmsmatch.a needs, for the benchmarks that
+# link against it.
+print-pkgs:
+	@echo $(PKGS)
 
 clean:
 	rm -rf build

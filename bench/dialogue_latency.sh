@@ -19,6 +19,7 @@ root=$(dirname "$here")
 BUILD=${BUILD:-$root/build}
 N=${1:-400}
 make -C "$root" --no-print-directory BUILD="$BUILD" "$BUILD/libsmsmatch.a" >/dev/null
+pkgs=$(make -s -C "$root" --no-print-directory print-pkgs)
 bin="$BUILD/bench/bench_dialogue"
 mkdir -p "$(dirname "$bin")"
 # smsmatchd's sources but its main()
@@ -30,9 +31,9 @@ san=
 [ "${SAN:-}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 # shellcheck disable=SC2046,SC2086 # pkg-config's words, $san: separate flags
 gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $san -I"$root/include" \
-	$(pkg-config --cflags jansson) \
+	$(pkg-config --cflags $pkgs) \
 	"$here/bench_dialogue.c" "${daemon[@]}" "$BUILD/libsmsmatch.a" \
-	$(pkg-config --libs libserialport gammu jansson libconfig sqlite3 xlsxwriter) \
+	$(pkg-config --libs $pkgs) \
 	-lm -o "$bin"
 echo "== reply -> next question queued: $((3 * N)) replies, $N candidates, no LLM"
 echo "   ($(nproc) CPUs, $(date -u +%FT%TZ))"

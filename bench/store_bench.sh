@@ -13,5 +13,6 @@ bin="$BUILD/bench/bench_store"
 mkdir -p "$(dirname "$bin")"
 gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$root/include" \
 	"$here/bench_store.c" "$BUILD/libsmsmatch.a" \
-	$(pkg-config --libs libserialport gammu jansson sqlite3) -lm -o "$bin"
+	$(pkg-config --libs $(make -s -C "$root" --no-print-directory print-pkgs)) \
+	-lm -o "$bin"
 "$bin" "${1:-${TMPDIR:-/tmp}}" "${2:-500}"

@@ -1695,13 +1695,19 @@ int sm_store_inbox_by_sender(struct sm_store *st, const char *sender,
 			    sender, fn, data);
 }
 
-int sm_store_inbox_list_waiting(struct sm_store *st, sm_store_inmsg_fn fn,
-				void *data)
+int sm_store_inbox_list_waiting(struct sm_store *st, int64_t campaign_id,
+				sm_store_inmsg_fn fn, void *data)
 {
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)campaign_id);
 	return inbox_select(st,
-			    "SELECT " IN_COLS " FROM inbox WHERE state = ?"
-			    " AND conversation_id IS NOT NULL ORDER BY id",
-			    sm_in_state_name(SM_IN_NEW), fn, data);
+			    "SELECT " IN_COLS " FROM inbox WHERE state = 'new'"
+			    " AND conversation_id IN (SELECT c.id"
+			    "  FROM conversations c WHERE ?1 = '0'"
+			    "  OR c.campaign_id = CAST(?1 AS INTEGER))"
+			    " ORDER BY id",
+			    id, fn, data);
 }
 
 int sm_store_inbox_pending_parts(struct sm_store *st, int *count)

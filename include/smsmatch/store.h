@@ -526,11 +526,12 @@ int sm_store_inbox_list(struct sm_store *st, enum sm_in_state state,
 			sm_store_inmsg_fn fn, void *data);
 /*
  * Inbound messages linked to a conversation and not yet handled (a reply
- * that waited for the language model when the daemon stopped), oldest
- * first.
+ * that waited for the language model when the daemon stopped, or one that
+ * came while its campaign was paused), oldest first; only those of
+ * campaign @campaign_id unless it is 0.
  */
-int sm_store_inbox_list_waiting(struct sm_store *st, sm_store_inmsg_fn fn,
-				void *data);
+int sm_store_inbox_list_waiting(struct sm_store *st, int64_t campaign_id,
+				sm_store_inmsg_fn fn, void *data);
 
 /* Inbound messages from @sender (as stored: the number the modem gave),
  * by id: what `smsmatch person export` shows. */

@@ -70,8 +70,8 @@ static const char campaign_usage[] =
 	"the\n"
 	"daemon contacts the candidates.  `pause` stops first contacts,\n"
 	"reminders and replies (a candidate's SMS waits in `smsmatch inbox`),\n"
-	"`resume` goes on, `close` ends it for good.  `status` prints the\n"
-	"funnel and the reply times.\n"
+	"`resume` goes on and plays them, `close` ends it for good.  `status`\n"
+	"prints the funnel and the reply times.\n"
 	"The script must pass `smsmatch script check`.\n"
 	"DATE is YYYY-MM-DD or DD/MM/YYYY.\n";
 

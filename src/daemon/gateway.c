@@ -234,7 +234,7 @@ int sm_gw_start(struct sm_gw *gw, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return rc;
 	}
-	gw_llm_recover(gw);
+	gw_llm_recover(gw, 0);
 	for (unsigned i = 0; i < gw->cfg.nmodems; i++) {
 		rc = add_modem(gw, &gw->cfg.modems[i]);
 		if (rc < 0) {
@@ -361,5 +361,6 @@ void sm_gw_free(struct sm_gw *gw)
 	if (gw->retention_timer > 0)
 		sm_loop_del_timer(gw->loop, gw->retention_timer);
 	gw_llm_free(gw);
+	free(gw->paused);
 	gw_dialogue_forget_scripts(gw);
 }

@@ -110,6 +110,9 @@ struct sm_gw {
 	uint64_t publish_at_ms;		  /* record the modems' refreshed
 					   * signal/registration then; 0: no */
 	struct gw_llm *llm;		  /* the language model (gw_llm.c) */
+	int64_t *paused;		  /* campaigns paused at the last
+					   * reminders pass (gw_dialogue.c) */
+	size_t npaused;			  /* how many */
 };
 
 /* src/daemon/gateway.c */
@@ -192,7 +195,12 @@ struct sm_store_conversation;
 int gw_llm_start(struct sm_gw *gw);
 void gw_llm_reload(struct sm_gw *gw);
 void gw_llm_free(struct sm_gw *gw);
-void gw_llm_recover(struct sm_gw *gw);
+/*
+ * Play the replies left unhandled in the inbox: at start-up (@campaign_id
+ * 0: those that waited for the model when smsmatchd stopped), and when a
+ * paused campaign runs again (the replies that came during the pause).
+ */
+void gw_llm_recover(struct sm_gw *gw, int64_t campaign_id);
 /*
  * Called with each reply before the script plays it: true when the reply
  * waits for the language model (or behind another reply of its

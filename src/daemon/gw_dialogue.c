@@ -660,11 +660,37 @@ out:
 	free(x);
 }
 
+/*
+ * A campaign paused at the last pass and running now gets the replies
+ * that came during the pause played (they waited in the inbox); then
+ * remember which campaigns are paused now.
+ */
+static void resume_paused(struct sm_gw *gw, const struct id_list *camps)
+{
+	int64_t *paused = calloc(camps->n + 1, sizeof(*paused));
+	size_t n = 0;
+
+	for (size_t i = 0; i < camps->n; i++) {
+		bool was = false;
+
+		for (size_t j = 0; j < gw->npaused; j++)
+			was |= gw->paused[j] == camps->ids[i];
+		if (!camps->flags[i] && paused)
+			paused[n++] = camps->ids[i];
+		else if (camps->flags[i] && was)
+			gw_llm_recover(gw, camps->ids[i]);
+	}
+	free(gw->paused);
+	gw->paused = paused;
+	gw->npaused = paused ? n : 0;
+}
+
 static void tick_all(struct sm_gw *gw, int64_t now)
 {
 	struct id_list camps = {0};
 
 	sm_store_campaign_list(gw->store, collect_campaign, &camps);
+	resume_paused(gw, &camps);
 	for (size_t i = 0; i < camps.n; i++) {
 		struct id_list convs = {0};
 

@@ -590,20 +590,27 @@ static int collect_waiting(const struct sm_store_inmsg *m, void *data)
 	return 0;
 }
 
-void gw_llm_recover(struct sm_gw *gw)
+void gw_llm_recover(struct sm_gw *gw, int64_t campaign_id)
 {
 	struct gw_llm *L = gw->llm;
 	struct id_vec v = {0};
 
 	if (!L)
 		return;
-	sm_store_inbox_list_waiting(gw->store, collect_waiting, &v);
-	if (v.n)
+	sm_store_inbox_list_waiting(gw->store, campaign_id, collect_waiting,
+				    &v);
+	if (v.n && campaign_id)
 		sm_logf(&gw->log, SM_LOG_INFO,
-			"%zu repl%s waited for the language model when "
-			"smsmatchd stopped: the rules read them",
+			"campaign %lld runs again: %zu repl%s received "
+			"during the pause played",
+			(long long)campaign_id, v.n, v.n == 1 ? "y" : "ies");
+	else if (v.n)
+		sm_logf(&gw->log, SM_LOG_INFO,
+			"%zu repl%s left unread when smsmatchd stopped (the "
+			"language model's, or a paused campaign's): the "
+			"rules read them",
 			v.n, v.n == 1 ? "y" : "ies");
 	for (size_t i = 0; i < v.n; i++)
-		play(L, v.ids[i], NULL, false, false);
+		play(L, v.ids[i], NULL, false, campaign_id != 0);
 	free(v.ids);
 }

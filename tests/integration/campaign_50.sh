@@ -14,7 +14,8 @@
 #     due, it waits for the window to open again;
 #   - a conversation past expire_after closes as "no answer";
 #   - a reply while campaign B is paused, or after campaign C is closed,
-#     is kept in the inbox and not played (no answer, no next question).
+#     is kept in the inbox and not played (no answer, no next question);
+#     when B resumes, its reply is played.
 # The database on tmpfs: some 5000 commits, each an fsync on a disk.
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	export TMPDIR=/dev/shm
@@ -240,6 +241,16 @@ answers=$(python3 "$TOOLS/dtcheck.py" db "$T/smsmatch.db" \
 	"SELECT count(*) FROM answers JOIN conversations c ON c.id = conversation_id WHERE c.phone IN ('$P', '$Q')")
 [ "$answers" = 0 ] || fail "$answers answer(s) stored from a paused or closed campaign"
 ok "replies to a paused and to a closed campaign: in the inbox, not played"
+
+# B runs again: P's reply, kept during the pause, is played then.
+sm campaign resume "$B" >/dev/null || fail "campaign resume B"
+p_played() { at_least 2 "$P" '.*'; }
+dt_wait 60 "P's reply played after B resumed" p_played
+answers=$(python3 "$TOOLS/dtcheck.py" db "$T/smsmatch.db" \
+	"SELECT count(*) FROM answers JOIN conversations c ON c.id = conversation_id WHERE c.phone = '$P'")
+[ "$answers" -ge 1 ] || fail "no answer stored for $P after B resumed"
+[ "$(sent "$Q" '.*')" = 1 ] || fail "$Q (closed campaign) got a next question"
+ok "B resumed: the reply received during the pause played ($answers answer(s))"
 
 dt_daemon_term
 dt_check_stderr

@@ -77,7 +77,7 @@ dt_conf m1
 llm_conf '"interpret", "clarify"' 1500
 dt_daemon_start
 dt_wait_ready 1
-grep -q '1 reply waited for the language model when smsmatchd stopped' "$DERR" ||
+grep -q '1 reply left unread when smsmatchd stopped' "$DERR" ||
 	fail "no recovery line"
 llm_wait_sent "$n" '^Pardon' 1
 dt_ctl m1 inject "$n" "oui" >/dev/null
