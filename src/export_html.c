@@ -198,6 +198,7 @@ static const char *badge_class(enum sm_sl_flag_kind k)
 	case SM_SL_FLAG_CONDITIONAL:
 	case SM_SL_FLAG_LLM:
 	case SM_SL_FLAG_UNKNOWN_VALUE:
+	case SM_SL_FLAG_UNSURE:
 		return "b-warn";
 	case SM_SL_FLAG_PARTIAL:
 	case SM_SL_FLAG_TRANSPORT_AID:
@@ -209,19 +210,6 @@ static const char *badge_class(enum sm_sl_flag_kind k)
 		return "b-bad";
 	}
 	return "b-warn";
-}
-
-/* Does a flag that asks for a second look point at criterion @i? */
-static bool crit_flagged(const struct sm_sl_row *r, size_t i)
-{
-	for (size_t k = 0; k < r->nflags; k++)
-		if (r->flags[k].criterion == (int)i &&
-		    (r->flags[k].kind == SM_SL_FLAG_LOW_CONFIDENCE ||
-		     r->flags[k].kind == SM_SL_FLAG_CONDITIONAL ||
-		     r->flags[k].kind == SM_SL_FLAG_LLM ||
-		     r->flags[k].kind == SM_SL_FLAG_UNKNOWN_VALUE))
-			return true;
-	return false;
 }
 
 static const char *const group_titles[] = {
@@ -288,7 +276,7 @@ static void table(const struct sm_shortlist *sl, FILE *out)
 				continue;
 			}
 			fprintf(out, "<td class=\"crit%s\"><span class=\"v\">",
-				crit_flagged(r, i) ? " low" : "");
+				sm_sl_criterion_flagged(r, i) ? " low" : "");
 			if (a->flags & SM_ANSWER_F_TEXT) {
 				/* Free text: the words are the answer, whole. */
 				fputs("</span><span class=\"raw\">« ", out);

@@ -48,18 +48,6 @@ static lxw_error put(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
 	return worksheet_write_string(ws, r, c, s, f);
 }
 
-static bool crit_flagged(const struct sm_sl_row *r, size_t i)
-{
-	for (size_t k = 0; k < r->nflags; k++)
-		if (r->flags[k].criterion == (int)i &&
-		    (r->flags[k].kind == SM_SL_FLAG_LOW_CONFIDENCE ||
-		     r->flags[k].kind == SM_SL_FLAG_CONDITIONAL ||
-		     r->flags[k].kind == SM_SL_FLAG_LLM ||
-		     r->flags[k].kind == SM_SL_FLAG_UNKNOWN_VALUE))
-			return true;
-	return false;
-}
-
 static int shortlist_sheet(const struct sm_shortlist *sl, lxw_worksheet *ws,
 			   const struct xfmt *x)
 {
@@ -114,7 +102,7 @@ static int shortlist_sheet(const struct sm_shortlist *sl, lxw_worksheet *ws,
 		    x->top);
 		for (size_t i = 0; i < sl->ncriteria; i++) {
 			const struct sm_sl_answer *a = &r->answers[i];
-			bool hl = crit_flagged(r, i);
+			bool hl = sm_sl_criterion_flagged(r, i);
 
 			if (!a->answered) {
 				c += 2;

@@ -186,6 +186,9 @@ const char *sm_sl_flag_code(const struct sm_shortlist *sl,
 	case SM_SL_FLAG_UNKNOWN_VALUE:
 		k = "unknown_value";
 		break;
+	case SM_SL_FLAG_UNSURE:
+		k = "unsure";
+		break;
 	}
 	snprintf(buf, len, "%s%s%s", k, *c ? ":" : "", c);
 	return buf;
@@ -238,8 +241,25 @@ const char *sm_sl_flag_label(const struct sm_shortlist *sl,
 	case SM_SL_FLAG_UNKNOWN_VALUE:
 		snprintf(buf, len, "%s : réponse non reconnue", c);
 		break;
+	case SM_SL_FLAG_UNSURE:
+		snprintf(buf, len, "%s : ne sait pas, à voir ensemble", c);
+		break;
 	}
 	return buf;
+}
+
+bool sm_sl_criterion_flagged(const struct sm_sl_row *r, size_t i)
+{
+	for (size_t k = 0; k < r->nflags; k++) {
+		enum sm_sl_flag_kind f = r->flags[k].kind;
+
+		if (r->flags[k].criterion == (int)i &&
+		    (f == SM_SL_FLAG_LOW_CONFIDENCE ||
+		     f == SM_SL_FLAG_CONDITIONAL || f == SM_SL_FLAG_LLM ||
+		     f == SM_SL_FLAG_UNKNOWN_VALUE || f == SM_SL_FLAG_UNSURE))
+			return true;
+	}
+	return false;
 }
 
 const char *sm_sl_iso_time(int64_t t, char *buf, size_t len)
@@ -554,7 +574,9 @@ static enum verdict judge(const char *name, const struct sm_sl_answer *a,
 			return V_NOT_MET;
 		}
 	}
-	*flag = SM_SL_FLAG_UNKNOWN_VALUE;
+	/* "je ne sais pas" (vaccines, a licence...): incomplete, to check. */
+	*flag = strcmp(v, "maybe") == 0 ? SM_SL_FLAG_UNSURE
+					 : SM_SL_FLAG_UNKNOWN_VALUE;
 	return V_MISSING;
 }
 

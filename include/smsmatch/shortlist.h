@@ -63,6 +63,7 @@ enum sm_sl_flag_kind {
 	SM_SL_FLAG_CHILDCARE_AID,  /* childcare help needed: aid */
 	SM_SL_FLAG_NOT_MET,	   /* this criterion answered "no" */
 	SM_SL_FLAG_UNKNOWN_VALUE,  /* a value the ranking does not know */
+	SM_SL_FLAG_UNSURE,	   /* "je ne sais pas": to check together */
 };
 
 #define SM_SL_CRITERION_MAX 32 /* criterion name with NUL */
@@ -220,6 +221,11 @@ const char *sm_sl_flag_code(const struct sm_shortlist *sl,
 const char *sm_sl_flag_label(const struct sm_shortlist *sl,
 			     const struct sm_sl_row *r,
 			     const struct sm_sl_flag *f, char *buf, size_t len);
+
+/* Does a flag that asks for a second look at a reading (low confidence,
+ * conditional, read by the LLM, unknown or unsure) point at criterion @i
+ * of row @r?  The exports highlight that cell. */
+bool sm_sl_criterion_flagged(const struct sm_sl_row *r, size_t i);
 
 /*
  * @phone as an advisor reads it: "06 12 34 56 78" for a French mobile in

@@ -621,6 +621,34 @@ static void keep(void *ctx, enum sm_script_severity sev, const char *msg)
 			 colon + 1);
 }
 
+/* A motivation that names the advisor is an answer; asking to talk to
+ * them is a call-back request. */
+static void shipped_motivation(const struct sm_script *s)
+{
+	static struct sm_script_result r;
+	struct sm_script_state st;
+
+	assert_int_equal(
+		sm_script_start(s, sm_script_std_vars(), 12, T0, &st, &r), 0);
+	snprintf(st.node, sizeof(st.node), "motivation");
+	assert_int_equal(sm_script_reply(s, &st,
+					 "Mon conseiller m'a parlé de ce "
+					 "métier, j'aime aider les gens",
+					 sm_script_std_vars(), 12, T0 + 60, &r),
+			 0);
+	assert_int_not_equal(r.event, SM_SCRIPT_EV_CALLBACK);
+	assert_int_equal(r.nfindings, 1);
+	assert_string_equal(r.findings[0].criterion, "motivation");
+	assert_int_equal(
+		sm_script_start(s, sm_script_std_vars(), 12, T0, &st, &r), 0);
+	snprintf(st.node, sizeof(st.node), "motivation");
+	assert_int_equal(sm_script_reply(s, &st,
+					 "je voudrais parler à mon conseiller",
+					 sm_script_std_vars(), 12, T0 + 60, &r),
+			 0);
+	assert_int_equal(r.event, SM_SCRIPT_EV_CALLBACK);
+}
+
 static void test_shipped_scripts(void **state)
 {
 	static const char *const names[] = {"aide-soignant",
@@ -651,6 +679,7 @@ static void test_shipped_scripts(void **state)
 		assert_string_equal(s->nodes[0].criterion, "consent");
 		sm_script_free(s);
 		assert_int_equal(sm_script_load(path, &s, err, sizeof(err)), 0);
+		shipped_motivation(s);
 		sm_script_free(s);
 	}
 }

@@ -196,6 +196,10 @@ static const struct rank_case rank_cases[] = {
 	 "consent=yes,interest=yes,available=yes,transport=teleport,"
 	 "childcare=not_needed,prerequisites=yes",
 	 SM_SL_INCOMPLETE, 3, "unknown_value:transport"},
+	{"does not know about a prerequisite", SM_CONV_COMPLETE, T0 + 60,
+	 "consent=yes,interest=yes,available=yes,transport=car,"
+	 "childcare=not_needed,prerequisites=maybe",
+	 SM_SL_INCOMPLETE, 3, "unsure:prerequisites"},
 	{"open, one answer", SM_CONV_OPEN, T0 + 60, "consent=yes",
 	 SM_SL_INCOMPLETE, 3, ""},
 	{"open, nothing yet", SM_CONV_OPEN, 0, "", SM_SL_INCOMPLETE, 3, ""},
