@@ -901,9 +901,11 @@ int sm_store_send_failed(struct sm_store *st, int64_t id, const char *modem,
 		return rc;
 	if (!retry)
 		return -EINVAL;
-	if (code >= 0)
-		snprintf(err, sizeof(err), "+CMS ERROR %d: %s", code,
-			 reason ? reason : "");
+	/* The caller's reason already names the error ("+CMS ERROR 500:
+	 * unknown error", sm_error_str()): prefixing the code again showed
+	 * it twice in `queue show`. */
+	if ((!reason || !*reason) && code >= 0)
+		snprintf(err, sizeof(err), "+CMS ERROR %d", code);
 	else
 		snprintf(err, sizeof(err), "%s", reason ? reason : "");
 	if ((rc = begin(st)))

@@ -409,8 +409,8 @@ static void test_failures(void **state)
 					      -1, "x", &retry, T0, &s),
 			 -EINVAL);
 	assert_int_equal(sm_store_send_failed(st, id, "m1", SM_FAIL_TEMPORARY,
-					      500, "unknown error", &retry, T0,
-					      &s),
+					      500, "+CMS ERROR 500: unknown error",
+					      &retry, T0, &s),
 			 0);
 	assert_int_equal(s, SM_OUT_QUEUED);
 	assert_int_equal(msg(st, id)->not_before, T0 + 60);

@@ -149,7 +149,10 @@ dt_conf() {
 		echo "  retry = { max_attempts = 20; initial_backoff_s = 1;"
 		echo "            max_backoff_s = 2; };"
 		echo "};"
-	} >"$CONF"
+	} >"$CONF.new"
+	# Atomically: a CLI or smsmatchd reading it meanwhile must not see
+	# half a file (no database key: the default /var/lib path).
+	mv -f "$CONF.new" "$CONF"
 }
 
 # sm ARGS...: the smsmatch CLI on $CONF.
