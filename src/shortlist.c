@@ -746,7 +746,7 @@ void sm_shortlist_rank(struct sm_shortlist *sl)
 		judge_row(sl, &sl->rows[i]);
 	keys = calloc(sl->nrows ? sl->nrows : 1, sizeof(*keys));
 	sorted = malloc((sl->nrows ? sl->nrows : 1) * sizeof(*sorted));
-	if (keys && sorted) {
+	if (sl->nrows && keys && sorted) { /* rows NULL when none */
 		for (size_t i = 0; i < sl->nrows; i++) {
 			struct sm_sl_row *r = &sl->rows[i];
 
@@ -843,7 +843,9 @@ int sm_shortlist_build(struct sm_store *st, int64_t campaign_id,
 	rc = sm_store_candidates_list(st, campaign_id, load_candidate, &ld);
 	if (rc)
 		goto out;
-	qsort(ld.sl->rows, ld.sl->nrows, sizeof(*ld.sl->rows), row_id_cmp);
+	if (ld.sl->nrows) /* rows is NULL for a campaign with no candidate */
+		qsort(ld.sl->rows, ld.sl->nrows, sizeof(*ld.sl->rows),
+		      row_id_cmp);
 	rc = sm_store_conversations_list(st, campaign_id, load_conversation,
 					 &ld);
 	if (rc)
